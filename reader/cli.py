@@ -1,0 +1,212 @@
+"""The `reader` command line: argument parsing only; each subcommand calls one function below it.
+
+Exit status: 0 success, 1 problems found, 2 bad usage or bad input (one line on stderr naming the
+file and what is wrong, never a traceback for a user's mistake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .errors import UserError
+from .project import Project, default_annotator
+
+COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "validate", "stats", "show")
+EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "webanno", "csv")
+IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio")
+
+
+class NotAvailable(UserError):
+    def __init__(self, command: str) -> None:
+        super().__init__(f"'reader {command}' is not yet available in this version")
+
+
+class UsageError(UserError):
+    """A mistake in the command's words; its message already starts with the command's name."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", metavar="DIR", default=".", help="the annotation project (default: .)")
+    return common
+
+
+def build_parser() -> ArgumentParser:
+    common = _common()
+    parser = ArgumentParser(
+        prog="reader",
+        description="Annotate news text in the terminal: claims, quotes, allegations and their sources.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser, metavar="COMMAND")
+
+    p = sub.add_parser("annotate", parents=[common], help="open the app (the default command)")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
+    p.add_argument("--annotator", metavar="NAME")
+    p.add_argument("--keymap", metavar="NAME|PATH", default="default")
+    p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("export", parents=[common], help="export the corpus as a labelled dataset")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--annotator", metavar="NAME")
+    who.add_argument("--gold", action="store_true", help="export the adjudicated set")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--split", metavar="0.8,0.1,0.1")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", parents=[common], help="bring texts and annotations into the project")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", required=True, choices=IMPORT_FORMATS)
+    p.add_argument("--annotator", metavar="NAME")
+    p.add_argument("--label-map", metavar="OLD=NEW,...")
+    p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("diff", parents=[common], help="agreement figures and disagreements of two annotators")
+    p.add_argument("a", metavar="ANNOTATOR_A")
+    p.add_argument("b", metavar="ANNOTATOR_B")
+    p.add_argument("--doc", metavar="DOC_ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("review", parents=[common], help="adjudicate two annotators into a gold set")
+    p.add_argument("a", metavar="ANNOTATOR_A")
+    p.add_argument("b", metavar="ANNOTATOR_B")
+    p.add_argument("--into", default="gold", metavar="NAME")
+    p.add_argument("--keymap", metavar="NAME|PATH", default="default")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("suggest", parents=[common], help="write rule-based suggestions for review")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
+    p.add_argument("--annotator", metavar="NAME")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("validate", parents=[common], help="check every annotation file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stats", parents=[common], help="documents, annotators and label counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("show", parents=[common], help="a readable listing of one annotation file")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_show)
+    return parser
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    raise NotAvailable("annotate")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    raise NotAvailable("export")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    raise NotAvailable("import")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    raise NotAvailable("diff")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    raise NotAvailable("review")
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    raise NotAvailable("suggest")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .report import validate
+
+    problems = validate(Project(args.project).require())
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("ok: every annotation file matches the corpus and the schema")
+    return 1 if problems else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .report import format_stats, stats
+
+    data = stats(Project(args.project).require())
+    print(json.dumps(data, indent=2, sort_keys=True) if args.json else format_stats(data))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .report import show
+
+    path = Path(args.file)
+    if not path.is_absolute() and not path.exists():
+        path = Path(args.project) / path
+    sys.stdout.write(show(path))
+    return 0
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`reader [DOC_ID ...]` means `reader annotate [DOC_ID ...]`."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            return argv
+        if arg == "--project":
+            i += 2
+            continue
+        if arg.startswith("--project="):
+            i += 1
+            continue
+        if arg in COMMANDS:
+            return argv
+        break
+    return argv[:i] + ["annotate"] + argv[i:]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(_with_default_command(argv))
+        handler: Callable[[argparse.Namespace], int] = args.func
+        return handler(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def annotator_of(args: argparse.Namespace) -> str:
+    return getattr(args, "annotator", None) or default_annotator()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,448 @@
+"""Documents, spans, relations and the undoable edits of one annotator's work on one document.
+
+Offsets are Python `str` code points of the document text as loaded (line endings already
+normalised by `corpus`). Every edit goes through `DocAnnotations`, which checks the invariants of
+DESIGN.md before it changes anything, so a failed edit leaves the annotations as they were:
+
+- 0 <= start < end <= len(text) and text[start:end] == span.text;
+- no whitespace at either edge of a span;
+- labels, relation types and attribute values allowed by the schema;
+- both ends of every relation exist.
+
+Each edit is recorded as a list of primitive changes (old value -> new value of one span or one
+relation), so undo and redo are the same code run backwards and forwards, as deep as the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Iterator, Mapping
+
+from .errors import UserError
+from .schema import Schema
+
+STATUSES = ("todo", "in-progress", "done")
+
+
+class InvariantError(UserError):
+    """An edit that would break an invariant; nothing was changed."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its id (file name without extension), its text and what is known about it."""
+
+    id: str
+    text: str
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        cached = self.__dict__.get("_sha256")
+        if cached is None:
+            cached = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+            object.__setattr__(self, "_sha256", cached)
+        return cached
+
+    @property
+    def title(self) -> str:
+        title = self.meta.get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        first = self.text.lstrip().split("\n", 1)[0].strip()
+        return first[:80] or self.id
+
+
+@dataclass(frozen=True)
+class Span:
+    id: str
+    start: int
+    end: int
+    label: str
+    text: str
+    attrs: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
+    created: str = ""
+    updated: str = ""
+
+    def __hash__(self) -> int:  # attrs is a dict: hash on what identifies the span
+        return hash((self.id, self.start, self.end, self.label))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    head: str
+    """Span id of the claim/quote/allegation."""
+    tail: str
+    """Span id of the source."""
+    label: str = "attributed_to"
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A span (or a relation to one) that could not be placed: kept, saved back, reported, never dropped."""
+
+    item: Span | Relation
+    reason: str
+
+
+def trim_extent(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so that it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# A primitive change: (kind, key, old, new) with kind "span" or "rel"; None means absent.
+Change = tuple[str, str, object, object]
+
+
+@dataclass
+class Edit:
+    """One user-visible edit: a name for the undo message and the changes it made."""
+
+    name: str
+    changes: list[Change]
+
+
+class DocAnnotations:
+    """One annotator's spans and relations on one document, with undo and redo."""
+
+    def __init__(
+        self,
+        document: Document,
+        schema: Schema | None = None,
+        spans: Iterable[Span] = (),
+        relations: Iterable[Relation] = (),
+        orphans: Iterable[Orphan] = (),
+        clock: Callable[[], str] = now_iso,
+    ) -> None:
+        self.document = document
+        self.schema = schema
+        self.spans: dict[str, Span] = {}
+        self.relations: dict[str, Relation] = {}
+        self.orphans: list[Orphan] = list(orphans)
+        self.status: str = "todo"
+        self.cursor: int = 0
+        self.version = 0
+        """Goes up by one with every change, undo and redo: a cheap "has it changed?" for views."""
+        self._clock = clock
+        self._undo: list[Edit] = []
+        self._redo: list[Edit] = []
+        for span in spans:
+            self._check_span(span)
+            if span.id in self.spans:
+                raise InvariantError(f"span id {span.id!r} is used twice")
+            self.spans[span.id] = span
+        for rel in relations:
+            self._check_relation(rel)
+            if rel.id in self.relations:
+                raise InvariantError(f"relation id {rel.id!r} is used twice")
+            self.relations[rel.id] = rel
+        self._sorted: list[Span] | None = None
+
+    # ----------------------------------------------------------------- reading
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def sorted_spans(self) -> list[Span]:
+        """Spans in text order (start, then longer first, then id); cached until the next change."""
+        if self._sorted is None:
+            self._sorted = sorted(self.spans.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+        return self._sorted
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans that contain `offset`, innermost (shortest) first."""
+        hits = [s for s in self.spans.values() if s.start <= offset < s.end]
+        return sorted(hits, key=lambda s: (s.end - s.start, s.start, s.id))
+
+    def relations_of(self, span_id: str) -> list[Relation]:
+        return [r for r in self.relations.values() if span_id in (r.head, r.tail)]
+
+    def sources_of(self, span_id: str) -> list[Span]:
+        return [self.spans[r.tail] for r in self.relations.values() if r.head == span_id]
+
+    def find_span(self, start: int, end: int, label: str) -> Span | None:
+        return next(
+            (s for s in self.spans.values() if (s.start, s.end, s.label) == (start, end, label)), None
+        )
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every broken invariant as (span or relation id, what): empty when all hold."""
+        out: list[tuple[str, str]] = []
+        for span in self.spans.values():
+            try:
+                self._check_span(span)
+            except InvariantError as exc:
+                out.append((span.id, exc.message))
+        for rel in self.relations.values():
+            try:
+                self._check_relation(rel)
+            except InvariantError as exc:
+                out.append((rel.id, exc.message))
+        return out
+
+    # ----------------------------------------------------------------- checks
+
+    def _check_span(self, span: Span) -> None:
+        text = self.document.text
+        if not (0 <= span.start < span.end <= len(text)):
+            raise InvariantError(
+                f"span {span.id}: offsets {span.start}-{span.end} outside the text (0-{len(text)})"
+            )
+        actual = text[span.start : span.end]
+        if actual != span.text:
+            raise InvariantError(
+                f"span {span.id}: text {span.text[:40]!r} does not match the document's {actual[:40]!r}"
+            )
+        if actual[0].isspace() or actual[-1].isspace():
+            raise InvariantError(f"span {span.id}: starts or ends with whitespace")
+        schema = self.schema
+        if schema is not None:
+            if schema.label(span.label) is None:
+                raise InvariantError(f"span {span.id}: unknown label {span.label!r}")
+            for key, value in span.attrs.items():
+                allowed = schema.attribute_values(span.label, key)
+                if allowed is None:
+                    raise InvariantError(f"span {span.id}: attribute {key!r} not allowed on {span.label}")
+                if value not in allowed:
+                    raise InvariantError(
+                        f"span {span.id}: {key}={value!r} is not one of {', '.join(allowed)}"
+                    )
+
+    def _check_relation(self, rel: Relation, spans: Mapping[str, Span] | None = None) -> None:
+        spans = self.spans if spans is None else spans
+        head, tail = spans.get(rel.head), spans.get(rel.tail)
+        if head is None or tail is None:
+            missing = rel.head if head is None else rel.tail
+            raise InvariantError(f"relation {rel.id}: span {missing!r} does not exist")
+        if rel.head == rel.tail:
+            raise InvariantError(f"relation {rel.id}: a span cannot be linked to itself")
+        if self.schema is not None and not self.schema.relation_allowed(rel.label, head.label, tail.label):
+            raise InvariantError(
+                f"relation {rel.id}: {rel.label} from {head.label} to {tail.label} is not in the schema"
+            )
+
+    # ----------------------------------------------------------------- ids
+
+    def _next_id(self, prefix: str, taken: Iterable[str]) -> str:
+        highest = 0
+        for ident in taken:
+            if ident.startswith(prefix) and ident[len(prefix) :].isdigit():
+                highest = max(highest, int(ident[len(prefix) :]))
+        for edit in self._undo + self._redo:  # never reuse an id that undo/redo may bring back
+            for _kind, key, _old, _new in edit.changes:
+                if key.startswith(prefix) and key[len(prefix) :].isdigit():
+                    highest = max(highest, int(key[len(prefix) :]))
+        return f"{prefix}{highest + 1}"
+
+    # ----------------------------------------------------------------- applying changes
+
+    def _apply(self, changes: list[Change], forward: bool) -> None:
+        for kind, key, old, new in changes if forward else reversed(changes):
+            value = new if forward else old
+            table: dict = self.spans if kind == "span" else self.relations
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+        self._sorted = None
+        self.version += 1
+
+    def _commit(self, name: str, changes: list[Change]) -> Edit:
+        # Validate the result as a whole before touching the live state.
+        spans = dict(self.spans)
+        relations = dict(self.relations)
+        for kind, key, _old, new in changes:
+            table: dict = spans if kind == "span" else relations
+            if new is None:
+                table.pop(key, None)
+            else:
+                if kind == "span":
+                    self._check_span(new)  # type: ignore[arg-type]
+                table[key] = new
+        for rel in relations.values():
+            self._check_relation(rel, spans)
+        edit = Edit(name, changes)
+        self._apply(changes, forward=True)
+        self._undo.append(edit)
+        self._redo.clear()
+        return edit
+
+    # ----------------------------------------------------------------- edits
+
+    def add_span(
+        self,
+        start: int,
+        end: int,
+        label: str,
+        attrs: Mapping[str, str] | None = None,
+        note: str = "",
+        span_id: str | None = None,
+    ) -> Span:
+        stamp = self._clock()
+        span = Span(
+            span_id or self._next_id("s", self.spans),
+            start,
+            end,
+            label,
+            self.document.text[max(start, 0) : max(end, 0)],
+            dict(attrs or {}),
+            note,
+            stamp,
+            stamp,
+        )
+        if span.id in self.spans:
+            raise InvariantError(f"span id {span.id!r} is already used")
+        self._commit(f"add {label}", [("span", span.id, None, span)])
+        return span
+
+    def delete_span(self, span_id: str) -> None:
+        """Delete a span and every relation that touches it, as one edit."""
+        span = self._get(span_id)
+        changes: list[Change] = [("rel", r.id, r, None) for r in self.relations_of(span_id)]
+        changes.append(("span", span_id, span, None))
+        self._commit(f"delete {span.label}", changes)
+
+    def relabel(self, span_id: str, label: str) -> Span:
+        """Change a span's label; attributes the new label does not take and links it may not keep go."""
+        span = self._get(span_id)
+        attrs = {
+            k: v
+            for k, v in span.attrs.items()
+            if self.schema is None or self.schema.attribute_values(label, k) is not None
+        }
+        new = replace(span, label=label, attrs=attrs, updated=self._clock())
+        changes: list[Change] = [("span", span_id, span, new)]
+        if self.schema is not None:
+            for rel in self.relations_of(span_id):
+                head = new if rel.head == span_id else self.spans[rel.head]
+                tail = new if rel.tail == span_id else self.spans[rel.tail]
+                if not self.schema.relation_allowed(rel.label, head.label, tail.label):
+                    changes.insert(0, ("rel", rel.id, rel, None))
+        self._commit(f"relabel to {label}", changes)
+        return new
+
+    def resize(self, span_id: str, start: int, end: int) -> Span:
+        span = self._get(span_id)
+        new = replace(
+            span, start=start, end=end, text=self.document.text[max(start, 0) : max(end, 0)],
+            updated=self._clock(),
+        )
+        self._commit("resize", [("span", span_id, span, new)])
+        return new
+
+    def link(self, head_id: str, tail_id: str, label: str = "attributed_to") -> Relation:
+        for rel in self.relations.values():
+            if (rel.head, rel.tail, rel.label) == (head_id, tail_id, label):
+                raise InvariantError(f"{head_id} is already linked to {tail_id}")
+        rel = Relation(self._next_id("r", self.relations), head_id, tail_id, label)
+        self._commit("link", [("rel", rel.id, None, rel)])
+        return rel
+
+    def unlink(self, rel_id: str) -> None:
+        rel = self.relations.get(rel_id)
+        if rel is None:
+            raise InvariantError(f"relation {rel_id!r} does not exist")
+        self._commit("unlink", [("rel", rel_id, rel, None)])
+
+    def set_attr(self, span_id: str, key: str, value: str | None) -> Span:
+        """Set an attribute, or remove it with value None."""
+        span = self._get(span_id)
+        attrs = dict(span.attrs)
+        if value is None:
+            attrs.pop(key, None)
+        else:
+            attrs[key] = value
+        new = replace(span, attrs=attrs, updated=self._clock())
+        self._commit(f"set {key}", [("span", span_id, span, new)])
+        return new
+
+    def set_note(self, span_id: str, note: str) -> Span:
+        span = self._get(span_id)
+        new = replace(span, note=note, updated=self._clock())
+        self._commit("note", [("span", span_id, span, new)])
+        return new
+
+    def batch(self, name: str, edits: list[Callable[["DocAnnotations"], object]]) -> None:
+        """Run several edits as one undo step (for example: accept all suggestions)."""
+        depth = len(self._undo)
+        try:
+            for edit in edits:
+                edit(self)
+        except Exception:
+            while len(self._undo) > depth:
+                self._apply(self._undo.pop().changes, forward=False)
+            raise
+        merged: list[Change] = []
+        for edit in self._undo[depth:]:
+            merged.extend(edit.changes)
+        del self._undo[depth:]
+        if merged:
+            self._undo.append(Edit(name, merged))
+
+    def _get(self, span_id: str) -> Span:
+        span = self.spans.get(span_id)
+        if span is None:
+            raise InvariantError(f"span {span_id!r} does not exist")
+        return span
+
+    # ----------------------------------------------------------------- undo / redo
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> str | None:
+        """Undo the last edit; returns its name, or None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        edit = self._undo.pop()
+        self._apply(edit.changes, forward=False)
+        self._redo.append(edit)
+        return edit.name
+
+    def redo(self) -> str | None:
+        if not self._redo:
+            return None
+        edit = self._redo.pop()
+        self._apply(edit.changes, forward=True)
+        self._undo.append(edit)
+        return edit.name
+
+    # ----------------------------------------------------------------- comparison
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DocAnnotations):
+            return NotImplemented
+        return (
+            self.document.id == other.document.id
+            and self.document.text == other.document.text
+            and self.spans == other.spans
+            and self.relations == other.relations
+            and [o.item for o in self.orphans] == [o.item for o in other.orphans]
+        )
+
+    def __iter__(self) -> Iterator[Span]:
+        return iter(self.sorted_spans())
+
+    def __len__(self) -> int:
+        return len(self.spans)

@@ -1,0 +1,176 @@
+"""The label schema of a project, read from `annotations/labels.yaml`.
+
+A schema says which labels exist (name, key, colour, description), which relations may join which
+labels, and which attributes each label takes. The package ships a default with claim, quote,
+allegation and source, the relation `attributed_to`, and the attribute `kind` on quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import UserError
+
+DEFAULT_SCHEMA_TEXT = resources.files("reader").joinpath("data/labels.yaml").read_text("utf-8")
+
+
+class SchemaError(UserError):
+    """A labels.yaml that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    key: str
+    color: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RelationType:
+    name: str
+    heads: tuple[str, ...]
+    """Labels a relation of this type may start from."""
+    tails: tuple[str, ...]
+    """Labels it may point to."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    labels: tuple[Label, ...]
+    relations: tuple[RelationType, ...] = ()
+    attributes: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    """label -> attribute name -> allowed values."""
+    version: int = 1
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    def label(self, name: str) -> Label | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+    def label_for_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+    def relation(self, name: str) -> RelationType | None:
+        return next((rel for rel in self.relations if rel.name == name), None)
+
+    def relation_allowed(self, name: str, head_label: str, tail_label: str) -> bool:
+        rel = self.relation(name)
+        return rel is not None and head_label in rel.heads and tail_label in rel.tails
+
+    def link_targets(self, head_label: str) -> tuple[str, ...]:
+        """The labels a span with `head_label` may be linked to, over all relation types."""
+        out: list[str] = []
+        for rel in self.relations:
+            if head_label in rel.heads:
+                out.extend(t for t in rel.tails if t not in out)
+        return tuple(out)
+
+    def attribute_values(self, label: str, attr: str) -> tuple[str, ...] | None:
+        return self.attributes.get(label, {}).get(attr)
+
+    def with_labels(self, names: list[str]) -> "Schema":
+        """A copy with extra labels (given free keys and a neutral colour): used by import."""
+        palette = ["#c678dd", "#56b6c2", "#d19a66", "#abb2bf", "#be5046", "#7ec699"]
+        used = {label.key for label in self.labels}
+        labels = list(self.labels)
+        for i, name in enumerate(names):
+            if self.label(name) is not None or any(l.name == name for l in labels):
+                continue
+            key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
+            used.add(key)
+            labels.append(Label(name, key, palette[i % len(palette)], "Imported label."))
+        return Schema(tuple(labels), self.relations, self.attributes, self.version)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "labels": [
+                {"name": l.name, "key": l.key, "color": l.color, "description": l.description}
+                for l in self.labels
+            ],
+            "relations": [
+                {"name": r.name, "from": list(r.heads), "to": list(r.tails)} for r in self.relations
+            ],
+            "attributes": {
+                label: {name: list(values) for name, values in attrs.items()}
+                for label, attrs in self.attributes.items()
+            },
+        }
+
+
+def parse_schema(data: Any, path: str = "labels.yaml") -> Schema:
+    """Build a Schema from parsed YAML, with a one-line error naming `path` for any fault."""
+    if not isinstance(data, dict):
+        raise SchemaError("expected a mapping with 'labels'", path)
+    raw_labels = data.get("labels")
+    if not isinstance(raw_labels, list) or not raw_labels:
+        raise SchemaError("'labels' must be a non-empty list", path)
+    labels: list[Label] = []
+    keys: set[str] = set()
+    for i, item in enumerate(raw_labels):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
+            raise SchemaError(f"label #{i + 1} needs a name", path)
+        name = item["name"]
+        if any(l.name == name for l in labels):
+            raise SchemaError(f"label {name!r} is defined twice", path)
+        key = str(item.get("key", "") or "")
+        if key and key in keys:
+            raise SchemaError(f"label {name!r}: key {key!r} is already used", path)
+        keys.add(key)
+        labels.append(Label(name, key, str(item.get("color", "#abb2bf")), str(item.get("description", ""))))
+    names = {l.name for l in labels}
+    relations: list[RelationType] = []
+    for item in data.get("relations") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise SchemaError("each relation needs a name", path)
+        heads = tuple(item.get("from") or ())
+        tails = tuple(item.get("to") or ())
+        for label in heads + tails:
+            if label not in names:
+                raise SchemaError(f"relation {item['name']!r} names unknown label {label!r}", path)
+        relations.append(RelationType(item["name"], heads, tails))
+    attributes: dict[str, dict[str, tuple[str, ...]]] = {}
+    raw_attrs = data.get("attributes") or {}
+    if not isinstance(raw_attrs, dict):
+        raise SchemaError("'attributes' must map labels to attributes", path)
+    for label, attrs in raw_attrs.items():
+        if label not in names:
+            raise SchemaError(f"attributes given for unknown label {label!r}", path)
+        if not isinstance(attrs, dict):
+            raise SchemaError(f"attributes of {label!r} must map names to lists of values", path)
+        attributes[label] = {str(k): tuple(str(v) for v in (vals or ())) for k, vals in attrs.items()}
+    return Schema(tuple(labels), tuple(relations), attributes, int(data.get("version", 1)))
+
+
+def default_schema() -> Schema:
+    return parse_schema(yaml.safe_load(DEFAULT_SCHEMA_TEXT), "<default labels.yaml>")
+
+
+def load_schema(project: Path) -> Schema:
+    """The project's schema, or the packaged default when the project has no labels.yaml."""
+    path = Path(project) / "annotations" / "labels.yaml"
+    if not path.exists():
+        return default_schema()
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise SchemaError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path, line) from None
+    except UnicodeDecodeError:
+        raise SchemaError("not UTF-8", path) from None
+    return parse_schema(data, str(path))
+
+
+def write_schema(project: Path, schema: Schema) -> None:
+    path = Path(project) / "annotations" / "labels.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(schema.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
