@@ -37,8 +37,9 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _common() -> argparse.ArgumentParser:
+    # SUPPRESS: a subcommand's own default must not overwrite `reader --project DIR COMMAND`.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", metavar="DIR", default=".", help="the annotation project (default: .)")
+    common.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS, help="the annotation project (default: .)")
     return common
 
 
@@ -47,8 +48,8 @@ def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="reader",
         description="Annotate news text in the terminal: claims, quotes, allegations and their sources.",
-        parents=[common],
     )
+    parser.add_argument("--project", metavar="DIR", default=".", help="the annotation project (default: .)")
     sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser, metavar="COMMAND")
 
     p = sub.add_parser("annotate", parents=[common], help="open the app (the default command)")
