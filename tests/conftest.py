@@ -1,0 +1,34 @@
+"""Shared fixtures: a throw-away annotation project made from the repository's own seeds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED_ID = "euronews-kazakhstan-torture"
+
+
+def make_project(root: Path, texts: dict[str, str] | None = None) -> Project:
+    """A project folder under `root`: the repository's labels.yaml, and seeds from `texts` or the repo."""
+    (root / "annotations").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "annotations" / "labels.yaml", root / "annotations" / "labels.yaml")
+    seeds = root / "seeds"
+    seeds.mkdir(exist_ok=True)
+    if texts is None:
+        for path in (REPO / "seeds").iterdir():
+            shutil.copy(path, seeds / path.name)
+    else:
+        for name, text in texts.items():
+            (seeds / (name if "." in name else name + ".txt")).write_bytes(text.encode("utf-8"))
+    return Project(root)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path / "proj")
