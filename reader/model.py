@@ -136,6 +136,10 @@ class DocAnnotations:
         self.orphans: list[Orphan] = list(orphans)
         self.status: str = "todo"
         self.cursor: int = 0
+        self.suggested_spans: list[Span] = []
+        """Candidate spans from `suggest`, shown as ghosts until accepted; not checked, not undone."""
+        self.suggested_relations: list[Relation] = []
+        """Candidate links; their ends are suggested span ids (or accepted span ids)."""
         self.version = 0
         """Goes up by one with every change, undo and redo: a cheap "has it changed?" for views."""
         self._clock = clock

@@ -429,6 +429,16 @@ class Store:
             ann.relations[rel.id] = rel
         ann.status = str(meta.get("status", "todo"))
         ann.cursor = int(meta.get("cursor", 0) or 0)
+        for record in self.records(tables, "suggested_spans"):
+            span = _span_from(record, path)
+            if 0 <= span.start < span.end <= len(doc.text) and doc.text[span.start : span.end] == span.text:
+                ann.suggested_spans.append(span)
+            else:
+                report.append(f"{path}: suggestion {span.id} no longer fits the text; dropped (run reader suggest again)")
+        for record in self.records(tables, "suggested_relations"):
+            ann.suggested_relations.append(
+                Relation(str(record["id"]), str(record["head"]), str(record["tail"]), str(record.get("label", "attributed_to")))
+            )
         return Loaded(ann, report=report, exists=True)
 
     @staticmethod
@@ -501,4 +511,11 @@ class Store:
             db.table("meta").insert(TinyDocument(meta, doc_id=1))
             db.table("spans").insert_multiple(_keyed(spans))
             db.table("relations").insert_multiple(_keyed(rels))
+            if ann.suggested_spans or ann.suggested_relations:
+                db.table("suggested_spans").insert_multiple(
+                    TinyDocument(span_record(s, text), doc_id=i) for i, s in enumerate(ann.suggested_spans, 1)
+                )
+                db.table("suggested_relations").insert_multiple(
+                    TinyDocument(relation_record(r), doc_id=i) for i, r in enumerate(ann.suggested_relations, 1)
+                )
         db.close()
