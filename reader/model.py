@@ -97,7 +97,8 @@ class Orphan:
 
 
 def trim_extent(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink [start, end) so that it neither starts nor ends with whitespace."""
+    """Clamp [start, end) to the text and shrink it so that it neither starts nor ends with whitespace."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
