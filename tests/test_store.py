@@ -1,0 +1,197 @@
+"""The store: readable atomic files, locks, re-anchoring, and nothing lost on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.errors import UserError
+from reader.model import DocAnnotations, Document
+from reader.store import Store, StoreError
+from tests.conftest import REPO, SEED_ID
+
+QUOTE = "Police ... subjected some detainees to ill-treatment and torture"
+
+
+def annotate(project) -> tuple[Document, DocAnnotations]:
+    doc = project.corpus.get(SEED_ID)
+    ann = DocAnnotations(doc, project.schema)
+    at = doc.text.index(QUOTE)
+    quote = ann.add_span(at, at + len(QUOTE), "quote", {"kind": "direct"})
+    hrw = doc.text.index("HRW said")
+    source = ann.add_span(hrw, hrw + 3, "source")
+    ann.link(quote.id, source.id)
+    return doc, ann
+
+
+def test_saved_file_is_sorted_indented_tinydb_json_with_three_tables(project):
+    doc, ann = annotate(project)
+    path = project.store.save("alice", ann)
+    assert path == project.path / "annotations" / "alice" / f"{SEED_ID}.json"
+    raw = path.read_text()
+    data = json.loads(raw)
+    assert set(data) == {"meta", "spans", "relations"}
+    assert raw == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert data["meta"]["1"]["sha256"] == doc.sha256
+    assert [s["text"] for s in data["spans"].values()] == [QUOTE, "HRW"]
+    assert list(path.parent.glob(".*.tmp")) == []
+
+
+def test_a_span_keeps_its_key_in_the_file_so_git_diffs_stay_small(project):
+    doc, ann = annotate(project)
+    path = project.store.save("alice", ann)
+    before = json.loads(path.read_text())["spans"]
+    ann.add_span(0, 10, "claim")  # before both in text order
+    after = json.loads(project.store.save("alice", ann).read_text())["spans"]
+    assert all(after[k]["id"] == v["id"] for k, v in before.items())
+
+
+def test_second_process_opens_read_only_and_cannot_save(project):
+    doc, ann = annotate(project)
+    first = project.store.load("alice", doc, lock=True)
+    assert not first.readonly
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from reader.project import Project
+        p = Project({str(project.path)!r})
+        doc = p.corpus.get({SEED_ID!r})
+        loaded = p.store.load("alice", doc, lock=True)
+        print(loaded.readonly, loaded.report[0] if loaded.report else "")
+        try:
+            p.store.save("alice", loaded.annotations)
+        except Exception as exc:
+            print(type(exc).__name__, exc)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert out.splitlines()[0].startswith("True ") and "read-only" in out.splitlines()[0]
+    assert "StoreError" in out and "not saved" in out
+    first.lock.release()
+    again = project.store.load("alice", doc, lock=True)
+    assert not again.readonly
+    again.lock.release()
+
+
+CHILD = """
+import sys
+from reader.project import Project
+from reader.model import DocAnnotations
+p = Project(sys.argv[1])
+doc = p.corpus.get(sys.argv[2])
+words = [i for i in range(len(doc.text) - 1) if doc.text[i].isalnum() and (i == 0 or not doc.text[i - 1].isalnum())]
+ann = DocAnnotations(doc, p.schema)
+n = 0
+print("ready", flush=True)
+while True:
+    n += 1
+    at = words[n % len(words)]
+    end = at
+    while end < len(doc.text) and doc.text[end].isalnum():
+        end += 1
+    if ann.find_span(at, end, "claim") is None:
+        ann.add_span(at, end, "claim")
+    ann.cursor = len(ann.spans)  # a self-check: every state on disk has cursor == its span count
+    p.store.save("alice", ann)
+"""
+
+
+def test_kill_at_random_moments_never_leaves_a_torn_file(project):
+    path = project.store.path("alice", SEED_ID)
+    rng = random.Random(7)
+    seen_counts = set()
+    for _ in range(25):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(project.path), SEED_ID], cwd=REPO, stdout=subprocess.PIPE
+        )
+        assert child.stdout.readline().strip() == b"ready"
+        time.sleep(rng.uniform(0.0, 0.15))  # a random moment to kill at; nothing is timed
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text())  # never torn: always parses
+        meta = data["meta"]["1"]
+        assert meta["cursor"] == len(data["spans"]), "a file mixing two states"
+        loaded = project.store.load("alice", project.corpus.get(SEED_ID))
+        assert loaded.report == [] and len(loaded.annotations) == meta["cursor"]
+        seen_counts.add(meta["cursor"])
+    assert len(seen_counts) > 3, "the child was killed before it saved anything"
+
+
+def test_malformed_json_is_named_with_its_line_and_left_untouched(project):
+    path = project.store.path("alice", SEED_ID)
+    path.parent.mkdir(parents=True)
+    path.write_text('{\n  "meta": {\n    "1": {"doc_id": \n')
+    with pytest.raises(StoreError) as err:
+        project.store.load("alice", project.corpus.get(SEED_ID))
+    assert str(err.value).startswith(str(path) + ":4: not valid JSON")
+    assert path.read_text() == '{\n  "meta": {\n    "1": {"doc_id": \n'
+
+
+def _write_spans(project, spans: list[dict], sha: str | None = None) -> Path:
+    doc = project.corpus.get(SEED_ID)
+    path = project.store.path("alice", SEED_ID)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "meta": {"1": {"doc_id": SEED_ID, "sha256": sha or doc.sha256, "status": "in-progress", "cursor": 5}},
+        "spans": {str(i): s for i, s in enumerate(spans, 1)},
+        "relations": {},
+    }
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_bad_spans_are_kept_as_orphans_reported_and_saved_back(project):
+    doc = project.corpus.get(SEED_ID)
+    good_at = doc.text.index("HRW said")
+    _write_spans(
+        project,
+        [
+            {"id": "s1", "start": good_at, "end": good_at + 3, "label": "source", "text": "HRW"},
+            {"id": "s2", "start": 5000, "end": 5010, "label": "claim", "text": "nowhere!!!"},
+            {"id": "s3", "start": 0, "end": 10, "label": "opinion", "text": "Kazakhstan"},
+            {"id": "s4", "start": 0, "end": 10, "label": "claim", "text": "Not there!"},
+        ],
+    )
+    loaded = project.store.load("alice", doc)
+    assert sorted(loaded.annotations.spans) == ["s1"]
+    assert {o.item.id for o in loaded.annotations.orphans} == {"s2", "s3", "s4"}
+    assert len(loaded.report) == 3 and all("orphaned" in line for line in loaded.report)
+    path = project.store.save("alice", loaded.annotations)
+    saved = json.loads(path.read_text())["spans"]
+    assert sorted(s["id"] for s in saved.values()) == ["s1", "s2", "s3", "s4"]
+    assert sorted(s["id"] for s in saved.values() if s.get("orphaned")) == ["s2", "s3", "s4"]
+
+
+def test_changed_document_reanchors_spans_by_text_and_context(project):
+    doc = project.corpus.get(SEED_ID)
+    ann = DocAnnotations(doc, project.schema)
+    # "HRW" occurs several times: the context must pick the right one.
+    second = doc.text.index("HRW said")
+    ann.add_span(second, second + 3, "source")
+    project.store.save("alice", ann)
+    seed = project.path / "seeds" / f"{SEED_ID}.txt"
+    seed.write_text("An editor's note added at the top.\n\n" + seed.read_text())
+    project.reload()
+    changed = project.corpus.get(SEED_ID)
+    loaded = project.store.load("alice", changed)
+    [span] = loaded.annotations.spans.values()
+    assert span.start == second + len("An editor's note added at the top.\n\n")
+    assert changed.text[span.start : span.end + 5] == "HRW said"
+    assert any("changed" in line for line in loaded.report)
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "..", "", ".hidden", "x\\y"])
+def test_annotator_names_that_escape_the_folder_are_refused(project, name):
+    with pytest.raises(UserError, match="annotator"):
+        project.store.path(name, SEED_ID)
