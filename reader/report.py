@@ -154,7 +154,7 @@ def show(path: Path) -> str:
         sources.setdefault(str(rel.get("head")), []).append(f"{rel.get('label', '')} {rel.get('tail')} {name}")
     out = [
         f"# {meta.get('doc_id', path.stem)} by {meta.get('annotator', path.parent.name)}: "
-        f"{meta.get('status', 'todo')}, {len(spans)} spans, {len(rels)} links"
+        f"{meta.get('status', 'todo')}; spans {len(spans)}, links {len(rels)}"
     ]
     ordered = sorted(spans, key=lambda s: (int(s.get("start", 0)), -int(s.get("end", 0)), str(s.get("id"))))
     for s in ordered:
