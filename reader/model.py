@@ -433,6 +433,16 @@ class DocAnnotations:
         self._undo.append(edit)
         return edit.name
 
+    def snapshot(self) -> "DocAnnotations":
+        """A frozen copy for saving in another thread: the tables are copied, spans are immutable."""
+        copy = DocAnnotations.__new__(DocAnnotations)
+        copy.__dict__.update(self.__dict__)
+        copy.spans, copy.relations = dict(self.spans), dict(self.relations)
+        copy.orphans = list(self.orphans)
+        copy.suggested_spans, copy.suggested_relations = list(self.suggested_spans), list(self.suggested_relations)
+        copy._undo, copy._redo = [], []
+        return copy
+
     # ----------------------------------------------------------------- comparison
 
     def __eq__(self, other: object) -> bool:
