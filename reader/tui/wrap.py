@@ -40,6 +40,11 @@ _NARROW = regex.compile(r"[\x20-\x7e\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-
 plain index arithmetic, like ASCII."""
 
 
+def tab_width(col: int, width: int) -> int:
+    """Cells of a tab at `col`: to the next tab stop, but never past the row's end (one cell there)."""
+    return max(1, min(TAB - col % TAB, width - col))
+
+
 def _is_break(cluster: str) -> bool:
     return cluster == " " or cluster == "\t"
 
@@ -58,10 +63,11 @@ class Layout:
         width = self.width
         half = width // 2
         counts = [1] * n
+        tabbed = {seg.line_of(m.start()) for m in regex.finditer("\t", text)}
         for i in range(n):
             start = starts[i]
             end = starts[i + 1] - 1 if i + 1 < n else len(text)
-            if end - start > half:
+            if end - start > half or i in tabbed:
                 counts[i] = len(self._breaks(i))
         self.first_row = [0, *accumulate(counts)]
         """first_row[i]: the row where line i starts; the last item is the number of rows."""
@@ -107,7 +113,7 @@ class Layout:
             off = bounds[i]
             cluster = text[off : bounds[i + 1]]
             space = _is_break(cluster)
-            w = TAB - col % TAB if cluster == "\t" else cell_len(cluster)
+            w = tab_width(col, width) if cluster == "\t" else cell_len(cluster)
             if col + w > width + space and col > 0:
                 if last_break > row_start:
                     row_start, col = last_break, col - col_at_break
@@ -116,7 +122,7 @@ class Layout:
                 out.append(row_start)
                 last_break = -1
                 if cluster == "\t":
-                    w = TAB - col % TAB
+                    w = tab_width(col, width)
             col += w
             if space and off > row_start:
                 last_break, col_at_break = bounds[i + 1], col
@@ -145,7 +151,7 @@ class Layout:
         while i + 1 < len(bounds) and bounds[i] < row.end:
             cluster = text[bounds[i] : bounds[i + 1]]
             if cluster == "\t":
-                w = TAB - col % TAB
+                w = tab_width(col, self.width)
                 out.append((bounds[i], " " * w, w))
             else:
                 w = cell_len(cluster)
