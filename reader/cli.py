@@ -113,7 +113,11 @@ def build_parser() -> ArgumentParser:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    raise NotAvailable("annotate")
+    from .tui.app import create_app  # Textual only loads for the app
+
+    app = create_app(Project(args.project).require(), annotator_of(args), args.doc_ids, args.keymap)
+    app.run()
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

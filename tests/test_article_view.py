@@ -1,0 +1,265 @@
+"""The article view under Pilot: moves, selection by keys and mouse, exact offsets, literal text."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.cli import main
+from reader.tui.app import SidePanel, create_app
+from reader.tui.article import ArticleView
+from tests.viewapp import ViewApp, lines
+
+EMOJI = "👍🏽"
+TRICKY = f"a{EMOJI}e\u0301中\tb"
+ARTICLE = (
+    "Police beat detainees, says HRW\n"
+    "\n"
+    'Mr. Abichev said "they beat me on my chest" in Almaty. He was held for a week. Police denied it.\n'
+    "\n"
+    "A second paragraph here. It ends."
+)
+
+
+async def run(app: ViewApp, size=(60, 12)):
+    return app.run_test(size=size)
+
+
+@pytest.mark.parametrize("key", ["right", "left"])
+async def test_left_right_step_by_grapheme_cluster(key: str) -> None:
+    app = ViewApp(TRICKY)
+    stops = [0, 1, 1 + len(EMOJI), 3 + len(EMOJI), 4 + len(EMOJI), 5 + len(EMOJI), len(TRICKY)]
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        if key == "left":
+            view.move_to(len(TRICKY))
+            stops = stops[::-1]
+        seen = [view.cursor]
+        for _ in stops[1:]:
+            await pilot.press(key)
+            seen.append(view.cursor)
+        assert seen == stops
+
+
+async def test_up_down_keep_the_column_on_wrapped_rows() -> None:
+    text = "aaaa bbbb cccc dddd\nxy\neeee ffff"
+    app = ViewApp(text)
+    async with app.run_test(size=(14, 8)) as pilot:  # 12 content cells: wrap at 10
+        view = app.query_one(ArticleView)
+        assert lines(view)[:5] == ["aaaa bbbb", "cccc dddd", "xy", "eeee ffff", ""]
+        view.move_to(7)
+        await pilot.press("down")
+        assert view.cursor == 17  # same column, next row
+        await pilot.press("down")
+        assert view.cursor == text.index("xy") + 2  # the short line's end
+        await pilot.press("down")
+        assert view.cursor == text.index("eeee") + 7  # the goal column is kept
+        await pilot.press("up", "up", "up")
+        assert view.cursor == 7
+
+
+async def test_word_sentence_paragraph_start_end_moves() -> None:
+    app = ViewApp(ARTICLE)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("w")
+        assert view.cursor == ARTICLE.index("beat")
+        await pilot.press("b")
+        assert view.cursor == 0
+        await pilot.press("right_parenthesis")
+        assert view.cursor == ARTICLE.index("Mr.")
+        await pilot.press("right_parenthesis")
+        assert view.cursor == ARTICLE.index("He was")
+        await pilot.press("left_parenthesis")
+        assert view.cursor == ARTICLE.index("Mr.")
+        await pilot.press("right_curly_bracket")
+        assert view.cursor == ARTICLE.index("A second")
+        await pilot.press("left_curly_bracket")
+        assert view.cursor == ARTICLE.index("Mr.")
+        await pilot.press("G")
+        assert view.cursor == len(ARTICLE)
+        await pilot.press("g")
+        assert view.cursor == 0
+        await pilot.press("ctrl+end")
+        assert view.cursor == len(ARTICLE)
+        await pilot.press("ctrl+home")
+        assert view.cursor == 0
+        await pilot.press("end")
+        assert view.cursor == ARTICLE.index("\n")
+        await pilot.press("home")
+        assert view.cursor == 0
+
+
+async def test_page_down_and_up_keep_the_cursor_in_sight() -> None:
+    text = "\n".join(f"line {i}" for i in range(200))
+    app = ViewApp(text)
+    async with app.run_test(size=(30, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("pagedown", "pagedown")
+        y, _ = view.layout.locate(view.cursor)
+        assert y == 18  # two pages of 9 rows
+        assert view.scroll_offset.y <= y < view.scroll_offset.y + 10
+        assert f"line {y}" in lines(view)
+        await pilot.press("pageup")
+        assert view.layout.locate(view.cursor)[0] == 9
+        await pilot.press("G")
+        assert lines(view)[-1] == "line 199"
+        await pilot.press("g")
+        assert lines(view)[0] == "line 0"
+
+
+async def test_scroll_to_offset_jumps_and_shows_the_cursor() -> None:
+    text = "\n".join(f"line {i}" for i in range(500))
+    app = ViewApp(text)
+    async with app.run_test(size=(30, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        target = text.index("line 321")
+        view.scroll_to_offset(target + 2)
+        await pilot.pause()
+        assert view.cursor == target + 2
+        assert "line 321" in lines(view)
+        await pilot.press("down")
+        assert "line 322" in lines(view)
+
+
+async def test_shift_arrows_v_and_escape_select() -> None:
+    app = ViewApp(TRICKY)
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("right", "shift+right", "shift+right")
+        assert view.selection == (1, 3 + len(EMOJI))
+        assert TRICKY[slice(*view.selection)] == EMOJI + "e\u0301"
+        await pilot.press("shift+left")
+        assert view.selection == (1, 1 + len(EMOJI))
+        await pilot.press("right")
+        assert view.selection is None
+        await pilot.press("v", "right", "right")
+        assert view.selection == (3 + len(EMOJI), 5 + len(EMOJI))  # every move extends
+        await pilot.press("escape")
+        assert view.selection is None
+        await pilot.press("left")
+        assert view.selection is None  # moves no longer extend
+        assert app.moves[-1].cursor == view.cursor and app.moves[-1].selection is None
+
+
+async def test_select_sentence_and_expand() -> None:
+    app = ViewApp(ARTICLE)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        view.move_to(ARTICLE.index("chest"))
+        await pilot.press("s")
+        assert ARTICLE[slice(*view.selection)] == 'Mr. Abichev said "they beat me on my chest" in Almaty.'
+        await pilot.press("escape")
+        view.move_to(ARTICLE.index("chest"))
+        steps = []
+        for _ in range(3):
+            await pilot.press("e")
+            steps.append(ARTICLE[slice(*view.selection)])
+        assert steps == [
+            "they beat me on my chest",
+            '"they beat me on my chest"',
+            'Mr. Abichev said "they beat me on my chest" in Almaty.',
+        ]
+        await pilot.press("e")
+        assert ARTICLE[slice(*view.selection)].endswith("Police denied it.")
+        view.move_to(0)
+        await pilot.press("s")
+        assert ARTICLE[slice(*view.selection)] == "Police beat detainees, says HRW"  # the headline
+
+
+async def test_click_and_drag_give_exact_offsets_on_wide_text() -> None:
+    text = f"中文{EMOJI}e\u0301 x\tend"
+    app = ViewApp(text)
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        # Widget-relative: column 0 is the left padding, text starts at column 1.
+        await pilot.click(ArticleView, offset=(4, 0))  # the right half of 文
+        assert view.cursor == 1
+        await pilot.click(ArticleView, offset=(5, 0))  # the emoji
+        assert view.cursor == 2
+        await pilot.click(ArticleView, offset=(7, 0))  # e + accent
+        assert view.cursor == 2 + len(EMOJI)
+        await pilot.click(ArticleView, offset=(12, 0))  # inside the tab (cells 10-15)
+        assert view.cursor == text.index("\t")
+        await pilot.click(ArticleView, offset=(17, 0))  # "e" of "end" after the tab stop at 16
+        assert view.cursor == text.index("end")
+        await pilot.mouse_down(ArticleView, offset=(3, 0))
+        await pilot.hover(ArticleView, offset=(8, 0))
+        await pilot.mouse_up(ArticleView, offset=(8, 0))
+        assert view.selection == (1, text.index(" x"))
+        assert text[slice(*view.selection)] == f"文{EMOJI}e\u0301"
+
+
+async def test_markup_escapes_and_placeholders_are_drawn_literally() -> None:
+    text = "[bold]x[/bold] [link=http://e]y[/link] \u241b[31mred\n:smile: \\[b]"
+    app = ViewApp(text)
+    async with app.run_test(size=(70, 5)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert lines(view)[:2] == [
+            "[bold]x[/bold] [link=http://e]y[/link] \u241b[31mred",
+            ":smile: \\[b]",
+        ]
+        assert not any(seg.style and seg.style.bold for seg in view.render_line(0))
+        assert not any(seg.style and seg.style.link for seg in view.render_line(0))
+
+
+async def test_spans_are_tinted_overlaps_underlined_cursor_span_bold() -> None:
+    text = "The minister said the report was false."
+    claim = (text.index("the report"), len(text) - 1)
+    source = (text.index("The minister"), text.index(" said"))
+    quote = (text.index("report"), text.index(" was"))
+    app = ViewApp(text, [(*claim, "claim"), (*source, "source"), (*quote, "quote")])
+    async with app.run_test(size=(60, 4)) as pilot:
+        view = app.query_one(ArticleView)
+        view.move_to(len(text))  # the cursor away from every span
+        await pilot.pause()
+
+        def style_at(offset: int):
+            x = offset + 0  # one row, every cell one column wide
+            return view.render_line(0).crop(x, x + 1)._segments[0].style
+
+        plain = style_at(text.index(" said"))
+        in_claim, in_quote, in_source = style_at(claim[0]), style_at(quote[0]), style_at(0)
+        assert len({plain.bgcolor, in_claim.bgcolor, in_quote.bgcolor, in_source.bgcolor}) == 4
+        assert in_quote.underline and not in_claim.underline  # the quote sits inside the claim
+        assert not in_source.bold
+        view.move_to(1)
+        await pilot.pause()
+        assert view.span_at_cursor().label == "source"
+        assert style_at(0).bold and style_at(0).bgcolor != in_source.bgcolor
+        view.move_to(quote[0] + 1)
+        assert view.span_at_cursor().label == "quote"  # the innermost
+
+
+async def test_ghost_spans_are_italic_and_refresh_spans_redraws() -> None:
+    text = "Alpha beta gamma."
+    app = ViewApp(text)
+    async with app.run_test(size=(40, 4)) as pilot:
+        view = app.query_one(ArticleView)
+        view.move_to(len(text))
+        from reader.model import Span
+
+        view.ghost_spans = [Span("g1", 6, 10, "quote", "beta")]
+        await pilot.pause()
+        assert view.render_line(0).crop(6, 7)._segments[0].style.italic
+        assert not view.render_line(0).crop(0, 1)._segments[0].style.italic
+        before = view.render_line(0).crop(0, 1)._segments[0].style.bgcolor
+        view.annotations.add_span(0, 5, "claim")
+        view.refresh_spans()
+        await pilot.pause()
+        assert view.render_line(0).crop(0, 1)._segments[0].style.bgcolor != before
+
+
+async def test_app_shows_the_first_document_and_the_side_panel(project) -> None:
+    app = create_app(project, "tester")
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        assert lines(view)[0].startswith("Kazakhstan protesters were tortured")
+        await pilot.press("right_parenthesis")
+        await pilot.pause()
+        assert f"cursor {view.cursor}" in str(app.query_one(SidePanel).render())
+
+
+def test_annotate_unknown_document_is_a_usage_error(project, capsys) -> None:
+    assert main(["--project", str(project.path), "annotate", "nope"]) == 2
+    assert "no document 'nope'" in capsys.readouterr().err
