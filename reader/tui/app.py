@@ -1,79 +1,103 @@
-"""The annotation app: for now the article view of one document and a placeholder side panel.
+"""The annotation app. `create_app` is the one way to build it, for the command line and the tests.
 
-`create_app` is the one way to build it, for the command line and the tests alike. Annotations are
-loaded read-only here (no lock, no save): editing arrives with the tag panel.
+The keymap is read and checked before the app starts (a bad file is a one-line error, not a broken
+screen) and applied once with `App.set_keymap`. The app owns the `Session` (open document, lock,
+autosave); quitting waits for the last save and refuses to drop one that keeps failing.
 """
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.containers import Horizontal
-from textual.content import Content
-from textual.widgets import Footer, Static
+from functools import partial
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
 
 from ..errors import UserError
-from ..model import DocAnnotations
+from ..keymap import Keymap, load_keymap
 from ..project import Project
-from .article import ArticleView
-
-
-class SidePanel(Static):
-    """Placeholder for the tag panel: where the cursor is and what span is under it."""
-
-    def show(self, view: ArticleView) -> None:
-        doc = view.annotations.document
-        lines = [doc.title, "", f"{len(view.annotations)} spans", f"cursor {view.cursor}"]
-        if view.selection:
-            start, end = view.selection
-            lines.append(f"selection {start}-{end}")
-        span = view.span_at_cursor()
-        if span is not None:
-            lines.append(f"{span.label} {span.start}-{span.end}")
-        self.update(Content("\n".join(lines)))  # Content: the title is data, never markup
+from ..session import Session
+from .annotate import AnnotateScreen
+from .help import HelpRow, HelpScreen
 
 
 class ReaderApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "reader"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Save and quit")]
 
-    def __init__(self, project: Project, annotator: str, doc_ids: list[str], keymap: str) -> None:
+    def __init__(self, project: Project, annotator: str, doc_ids: list[str], keymap: Keymap) -> None:
         super().__init__()
         self.project = project
         self.annotator = annotator
         self.doc_ids = doc_ids
-        self.keymap_name = keymap
-        """Applied by the keymap issue; kept so the command line's option is not lost."""
+        self.keymap = keymap
+        self.session = Session(project, annotator, self._report_save)
+        self._quit_anyway = False
 
-    def load(self, doc_id: str) -> DocAnnotations:
-        doc = self.project.corpus.get(doc_id)
-        return self.project.store.load(self.annotator, doc).annotations
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
-            yield ArticleView(self.load(self.doc_ids[0]), self.project.schema, id="article")
-            yield SidePanel(id="side")
-        yield Footer()
+    def _report_save(self, error: str | None) -> None:
+        """Called from the autosave thread."""
+        message = error or "Saved again after the failure; nothing was lost."
+        self.call_from_thread(self.notify, message, severity="error" if error else "information", timeout=6)
 
     def on_mount(self) -> None:
-        view = self.query_one(ArticleView)
-        view.focus()
-        self.sub_title = view.annotations.document.title
-        self.query_one(SidePanel).show(view)
+        self.set_keymap(self.keymap.keys)
+        report = self.session.open(self.doc_ids[0])
+        self.push_screen(AnnotateScreen(self.session))
+        for error in self.project.corpus.errors:
+            self.notify(str(error), severity="error", timeout=10)
+        for line in report:
+            self.notify(line, severity="warning", timeout=10)
 
-    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
-        self.query_one(SidePanel).show(message.view)
+    async def action_quit(self) -> None:
+        if not self.session.leave(timeout=5.0) and not self._quit_anyway:
+            self._quit_anyway = True
+            error = self.session.saver.last_error if self.session.saver else "unknown error"
+            self.notify(f"Could not save ({error}). Press ctrl+q again to quit and lose the last edits.", severity="error", timeout=15)
+            return
+        self.exit()
+
+    def action_help(self) -> None:
+        from .catalog import bindings
+
+        rows = []
+        for where, binding in bindings():
+            keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+            shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+            rows.append(HelpRow(where, shown, binding.tooltip or binding.description, binding.id or ""))
+        self.push_screen(HelpScreen(rows, self.keymap.sources))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the main screen and the article, in the palette (ctrl+p)."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, AnnotateScreen):
+            return
+        from .article import ArticleView
+        from .catalog import bindings
+
+        article = screen.query_one(ArticleView)
+        for where, binding in bindings():
+            target = {"main screen": screen, "article": article}.get(where)
+            if target is None or binding.id.startswith("pick."):
+                continue
+            title = binding.tooltip or binding.description
+            yield SystemCommand(title, f"{binding.id} ({binding.key})", partial(target.run_action, binding.action))
 
 
-def create_app(
-    project: Project, annotator: str, doc_ids: list[str] | None = None, keymap: str = "default"
-) -> ReaderApp:
-    """The app on `project`, showing the first of `doc_ids` (default: the corpus's first document)."""
+def create_app(project: Project, annotator: str, doc_ids: list[str] | None = None, keymap: str = "default") -> ReaderApp:
+    """The app on `project`, opening the first of `doc_ids` (default: the first document)."""
+    from textual.keys import _normalize_key_list
+
+    from .catalog import known_ids
+
     corpus = project.corpus
     ids = list(doc_ids or [])
     for doc_id in ids:
         corpus.get(doc_id)  # UserError naming an unknown id, before any screen is drawn
+    if not corpus.ids:
+        raise UserError("no documents in seeds/", project.path)
     if not ids:
-        if not corpus.ids:
-            raise UserError("no documents in seeds/", project.path)
         ids = corpus.ids[:1]
-    return ReaderApp(project, annotator, ids, keymap)
+    loaded_keymap = load_keymap(keymap, known_ids(), _normalize_key_list, project.path)
+    return ReaderApp(project, annotator, ids, loaded_keymap)

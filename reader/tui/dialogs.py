@@ -37,7 +37,7 @@ class Choices(OptionList):
 
 
 class LineInput(Input):
-    BINDINGS = [Binding("enter", "submit", "Done", show=False, id="dialog.submit")]
+    BINDINGS = [Binding("enter", "submit", "Done", show=False, id="input.submit")]
 
 
 DIALOG_CSS = """

@@ -1,0 +1,56 @@
+"""Every binding of the app in one place: the ids a keymap may name, the help screen, the palette.
+
+Generated from the widgets' and screens' own `BINDINGS`, so help and keymap checks can never drift
+from what the keys really do.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from .annotate import AnnotateScreen
+from .article import ArticleView
+from .dialogs import ChoiceDialog, Choices, LineInput, TextDialog
+from .documents import DocumentsScreen, DocumentTable
+from .help import HelpScreen
+from .tag_panel import SpanList
+
+WHERE = {
+    "ReaderApp": "anywhere",
+    "AnnotateScreen": "main screen",
+    "ArticleView": "article",
+    "SpanList": "span list",
+    "Choices": "dialog",
+    "ChoiceDialog": "dialog",
+    "LineInput": "dialog",
+    "TextDialog": "dialog",
+    "DocumentsScreen": "documents",
+    "DocumentTable": "documents",
+    "HelpScreen": "help",
+}
+
+
+def binding_classes() -> list[type]:
+    from .app import ReaderApp  # the app imports this module
+
+    return [ReaderApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
+            DocumentsScreen, DocumentTable, HelpScreen]
+
+
+def bindings() -> list[tuple[str, Binding]]:
+    """(where, binding) for every binding that has an id, in the order the classes declare them."""
+    out: list[tuple[str, Binding]] = []
+    seen: set[tuple[str, str]] = set()
+    for cls in binding_classes():
+        for item in cls.__dict__.get("BINDINGS", []):
+            if isinstance(item, Binding) and item.id:
+                where = WHERE.get(cls.__name__, cls.__name__)
+                if (where, item.id) not in seen:
+                    seen.add((where, item.id))
+                    out.append((where, item))
+    return out
+
+
+def known_ids() -> dict[str, str]:
+    """Binding id -> its default keys."""
+    return {binding.id: binding.key for _where, binding in bindings() if binding.id}

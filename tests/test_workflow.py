@@ -1,0 +1,296 @@
+"""The annotation workflow through the keys of every shipped keymap, checked in the file on disk.
+
+Keys are looked up by binding id in the app's effective keymap, so each test drives the real keys
+of `default`, `vim` and `emacs` alike.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reader.keymap import KeymapError
+from reader.tui.app import ReaderApp, create_app
+from reader.tui.article import ArticleView
+from reader.tui.dialogs import ChoiceDialog, TextDialog
+from reader.tui.documents import DocumentsScreen
+from reader.tui.help import HelpScreen
+from tests.conftest import SEED_ID, make_project
+
+KEYMAPS = ["default", "vim", "emacs"]
+HEADLINE = "Kazakhstan protesters were tortured after unrest, says Human Rights Watch"
+SIZE = (110, 32)
+
+
+@pytest.fixture(autouse=True)
+def no_user_keymap(tmp_path, monkeypatch):
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+
+
+def key(app: ReaderApp, binding_id: str) -> str:
+    """The first key the effective keymap gives `binding_id`."""
+    return app.keymap.keys[binding_id].split(",")[0].strip()
+
+
+async def press(pilot, app: ReaderApp, *ids: str) -> None:
+    for ident in ids:
+        await pilot.press(key(app, ident))
+    await pilot.pause()
+
+
+def saved(app: ReaderApp, doc_id: str = SEED_ID) -> dict:
+    if app.session.saver is not None:
+        assert app.session.saver.flush(10)
+    return json.loads(app.project.store.path(app.annotator, doc_id).read_text())
+
+
+def spans(data: dict) -> list[tuple[str, str]]:
+    return sorted((s["label"], s["text"]) for s in data["spans"].values())
+
+
+def view(app: ReaderApp) -> ArticleView:
+    return app.screen.query_one(ArticleView)
+
+
+async def put_cursor(pilot, app: ReaderApp, phrase: str) -> int:
+    at = app.session.annotations.text.index(phrase)
+    view(app).move_to(at)
+    await pilot.pause()
+    return at
+
+
+async def select(pilot, app: ReaderApp, phrase: str) -> None:
+    at = app.session.annotations.text.index(phrase)
+    view(app).select(at, at + len(phrase))
+    await pilot.pause()
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path / "proj")
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_label_key_marks_the_sentence_under_the_cursor(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "label.2")
+        assert spans(saved(app)) == [("quote", HEADLINE)]
+        await put_cursor(pilot, app, "Dozens of protesters")
+        await press(pilot, app, "article.select_sentence", "label.1")
+        data = saved(app)
+        assert ("claim", "Dozens of protesters in Kazakhstan were beaten and tortured by the authorities after "
+                "last month's unrest, according to Human Rights Watch (HRW).") in spans(data)
+        assert data["meta"]["1"]["status"] == "in-progress"
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_selection_by_keys_then_label(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await put_cursor(pilot, app, "Human Rights Watch\n")
+        await press(pilot, app, "article.toggle_selection", "article.word_next", "article.word_next", "article.word_next")
+        await press(pilot, app, "article.left", "label.4")
+        assert spans(saved(app)) == [("source", "Human Rights Watch")]
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_link_a_quote_to_the_nearest_source_and_unlink(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "HRW")  # the first HRW, far from the quote
+        await press(pilot, app, "label.4")
+        text = app.session.annotations.text
+        second = text.index("HRW said")
+        view(app).select(second, second + 3)
+        await press(pilot, app, "label.4")
+        await select(pilot, app, "Police ... subjected some detainees to ill-treatment and torture")
+        await press(pilot, app, "label.2")
+        await press(pilot, app, "span.link")
+        assert isinstance(app.screen, ChoiceDialog)
+        await press(pilot, app, "dialog.choose")  # the nearest source comes first
+        data = saved(app)
+        [rel] = data["relations"].values()
+        by_id = {s["id"]: s for s in data["spans"].values()}
+        assert by_id[rel["head"]]["label"] == "quote" and by_id[rel["tail"]]["start"] == second
+        await press(pilot, app, "span.link", "dialog.choose")  # choosing the linked one unlinks
+        assert saved(app)["relations"] == {}
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_pick_a_new_source_in_the_text(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "They beat me on my chest")
+        await press(pilot, app, "label.2", "span.link")
+        await press(pilot, app, "dialog.choose")  # the only choice: pick in the text
+        await select(pilot, app, "Asset Abichev")
+        await press(pilot, app, "pick.confirm")
+        data = saved(app)
+        assert spans(data) == [("quote", "They beat me on my chest"), ("source", "Asset Abichev")]
+        assert len(data["relations"]) == 1
+        await press(pilot, app, "app.undo")  # making and linking the source is one step
+        assert spans(saved(app)) == [("quote", "They beat me on my chest")]
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_delete_a_source_asks_about_its_links_and_undo_redo(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "Asset Abichev")
+        await press(pilot, app, "label.4")
+        await select(pilot, app, "They beat me on my chest")
+        await press(pilot, app, "label.2", "span.link", "dialog.choose")
+        await put_cursor(pilot, app, "Abichev told")
+        await press(pilot, app, "span.delete")
+        assert isinstance(app.screen, ChoiceDialog)
+        await press(pilot, app, "dialog.choose")
+        data = saved(app)
+        assert spans(data) == [("quote", "They beat me on my chest")] and data["relations"] == {}
+        await press(pilot, app, "app.undo")
+        data = saved(app)
+        assert len(data["spans"]) == 2 and len(data["relations"]) == 1
+        await press(pilot, app, "app.redo")
+        assert saved(app)["relations"] == {}
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_relabel_resize_note_and_attribute(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "beat me on my")
+        await press(pilot, app, "label.1")
+        await put_cursor(pilot, app, "beat me on my")
+        await press(pilot, app, "span.relabel")
+        assert isinstance(app.screen, ChoiceDialog)
+        await press(pilot, app, "dialog.choose")  # first other label: quote
+        assert spans(saved(app)) == [("quote", "beat me on my")]
+        await press(pilot, app, "span.grow_start", "span.grow_end")
+        assert spans(saved(app)) == [("quote", "They beat me on my chest")]
+        await press(pilot, app, "span.shrink_end", "span.shrink_start")
+        assert spans(saved(app)) == [("quote", "beat me on my")]
+        await press(pilot, app, "span.attribute", "dialog.choose")  # kind: direct
+        await press(pilot, app, "span.note")
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"partial quote")
+        await press(pilot, app, "input.submit")
+        [span] = saved(app)["spans"].values()
+        assert span["attrs"] == {"kind": "direct"} and span["note"] == "partial quote"
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_search_and_next_span(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "search.find")
+        await pilot.press(*"police")
+        await press(pilot, app, "input.submit")
+        text = app.session.annotations.text
+        at = text.lower().index("police")
+        assert view(app).selection == (at, at + len("police"))
+        await press(pilot, app, "search.next")
+        assert view(app).selection[0] == text.lower().index("police", at + 1)
+        await press(pilot, app, "label.1")
+        await press(pilot, app, "article.start", "span.next")
+        assert view(app).cursor == text.lower().index("police", at + 1)
+
+
+async def two_document_project(tmp_path):
+    return make_project(tmp_path / "two", {"a-first": "First story.\n\nPolice said so.\n", "b-second": "Second story here.\n"})
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_documents_next_done_list_and_cursor_restored(tmp_path, keymap):
+    project = await two_document_project(tmp_path)
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "label.1", "doc.done")
+        await press(pilot, app, "doc.next")
+        assert app.session.doc_id == "b-second"
+        await put_cursor(pilot, app, "here")
+        await press(pilot, app, "doc.list")
+        assert isinstance(app.screen, DocumentsScreen)
+        rows = {r.doc_id: r.status for r in app.screen.rows}
+        assert rows == {"a-first": "done", "b-second": "todo"}
+        await press(pilot, app, "documents.close")
+        await press(pilot, app, "app.quit")
+    assert saved(app, "a-first")["meta"]["1"]["status"] == "done"
+    again = create_app(project, "tester", ["b-second"], keymap=keymap)
+    async with again.run_test(size=SIZE) as pilot:
+        assert view(again).cursor == len("Second story ")
+        await press(pilot, again, "doc.previous")
+        assert again.session.doc_id == "a-first"
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_tab_to_span_list_and_choose_a_span(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "Asset Abichev")
+        await press(pilot, app, "label.4", "article.start", "app.switch_pane")
+        assert not view(app).has_focus
+        await press(pilot, app, "spans.choose")
+        assert view(app).has_focus
+        at = app.session.annotations.text.index("Asset Abichev")
+        assert view(app).selection == (at, at + len("Asset Abichev"))
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_help_lists_the_keys_of_the_active_keymap(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "app.help")
+        assert isinstance(app.screen, HelpScreen)
+        rows = {r.binding_id: r.keys for r in app.screen.rows}
+        expected = app.get_key_display(type(app.BINDINGS[0])(key(app, "article.left"), ""))
+        assert rows["article.left"].split(", ")[0] == expected
+        assert len(rows) == len(app.keymap.keys)
+
+
+async def test_command_palette_offers_the_annotation_actions(project):
+    app = create_app(project, "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Link the span under the cursor to a source", "Undo the last edit", "Search the article"} <= titles
+
+
+async def test_user_keymap_file_overrides_some_ids(project, tmp_path, monkeypatch):
+    config = tmp_path / "cfg"
+    config.mkdir()
+    (config / "keymap.yaml").write_text("span.link: k\n")
+    monkeypatch.setenv("READER_CONFIG_DIR", str(config))
+    app = create_app(project, "tester")
+    assert app.keymap.keys["span.link"] == "k"
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "They beat me")
+        await pilot.press("2", "k")
+        assert isinstance(app.screen, ChoiceDialog)
+
+
+def test_a_bad_keymap_is_refused_before_the_app_starts(project, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("article.left: h\nlabel.nope: z\n")
+    with pytest.raises(KeymapError, match=r"bad.yaml:2: unknown binding id 'label.nope'"):
+        create_app(project, "tester", keymap=str(bad))
+
+
+async def test_second_app_on_the_same_document_is_read_only(project):
+    first = create_app(project, "tester")
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, first, "label.2")
+        second = create_app(project, "tester")
+        async with second.run_test(size=SIZE) as pilot2:
+            assert second.session.readonly
+            await pilot2.press("1")
+            assert len(second.session.annotations.spans) == 1  # the refused edit changed nothing
+        assert spans(saved(first)) == [("quote", HEADLINE)]
+
+
+def test_default_keymap_file_lists_every_binding_with_its_own_keys():
+    from reader.keymap import KEYMAP_DIR, read_keymap_file
+    from reader.tui.catalog import known_ids
+
+    known = known_ids()
+    listed = read_keymap_file(KEYMAP_DIR / "default.yaml", known)
+    assert {ident: keys for ident, (keys, _line) in listed.items()} == known
