@@ -80,10 +80,17 @@ def export(
     source = load_records(project, name)
     splits = split_records(source.records, fractions, seed)
     output = Output(Path(out))
+    before = {p for p in output.root.rglob("*") if p.is_file()}
     module.export(output, splits, offsets=offsets, schema=project.schema, **options)
     card_options = {"offsets": offsets if fmt in UTF16_FORMATS else None, "split": split, "seed": seed if split else None}
     card_options.update({k: v for k, v in options.items() if v is not None})
     write_card(output, fmt, splits, source, card_options, project.schema.label_names)
+    stale = sorted(before - set(output.files))
+    if stale:
+        output.notices.append(
+            f"{len(stale)} files in {output.root} are not part of this export and were left as they were "
+            f"(first: {stale[0].relative_to(output.root)}); export into an empty folder to avoid mixing them"
+        )
     dropped = list(source.dropped) + output.dropped
     return ExportReport(
         out=output.root,

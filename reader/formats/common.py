@@ -140,12 +140,13 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
     """
     store = project.store
     corpus = project.corpus
-    for err in corpus.errors:
-        raise UserError(err.message, err.path, err.line)
     out = Records(annotator, [])
+    for err in corpus.errors:
+        out.notices.append(f"{err}; not exported")
     folder = store.root / annotator
     if not folder.is_dir():
-        raise UserError(f"no annotations by {annotator!r} (no folder annotations/{annotator})", project.path)
+        hint = " (adjudicate with 'reader review A B' first)" if annotator == "gold" else ""
+        raise UserError(f"no annotations by {annotator!r} (no folder annotations/{annotator}){hint}", project.path)
     docs = list(corpus)
     for doc in track(docs, "reading annotations"):
         path = folder / f"{doc.id}.json"

@@ -201,7 +201,7 @@ def extend_schema(schema: Schema, docs: list[tuple[Imported, list[Span], list[Re
     for _doc, spans, rels in docs:
         by_id = {s.id: s for s in spans}
         for rel in rels:
-            heads, tails = relations.setdefault(rel.name if hasattr(rel, "name") else rel.label, ([], []))
+            heads, tails = relations.setdefault(rel.label, ([], []))
             head, tail = by_id[rel.head].label, by_id[rel.tail].label
             if head not in heads or tail not in tails:
                 if head not in heads:
