@@ -35,13 +35,18 @@ SPLIT_NAMES = {1: ("train",), 2: ("train", "test"), 3: ("train", "validation", "
 
 # --------------------------------------------------------------------------- the tokenizer
 
+_W = r"(?:(?=\w)\X)"  # a grapheme cluster that starts with a word character (a, é, e + U+0301, a + 🏽)
+_D = r"(?:(?=\d)\X)"
+_EXT = r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}]"
 TOKEN_RE = regex.compile(
-    r"\d+(?:[.,]\d+)+"  # 3.5, 1,000
-    r"|\w+(?:['’]\w+)*"  # words (\w includes combining marks in `regex`), don't, O’Brien
-    r"|(?!\s)\X",  # any other grapheme cluster: punctuation, 👍🏽, a flag, ZWJ sequences
+    rf"{_D}+(?:[.,]{_D}+)+"  # 3.5, 1,000
+    rf"|{_W}+(?:['’]{_W}+)*"  # words, don't, O’Brien
+    rf"|(?!\s)\X"  # any other grapheme cluster: punctuation, 👍🏽, a flag, ZWJ sequences
+    rf"|{_EXT}+",  # marks on a space: the space stays whitespace, the marks are a token
 )
 """The one tokenizer (conll, the Hugging Face token layout, spacy): it never splits a grapheme
-cluster, so an emoji with a skin tone or `e` + U+0301 stays one token, and it never yields whitespace."""
+cluster, so an emoji with a skin tone or `e` + U+0301 stays one token, and no token holds whitespace
+(the one exception to the first rule: a combining mark or modifier on a space is a token without it)."""
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
