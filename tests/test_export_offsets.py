@@ -47,6 +47,15 @@ def test_tokens_are_never_whitespace_and_never_split_a_grapheme(text):
     assert all(text[i].isspace() for i in range(len(text)) if i not in covered)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_the_fast_tokenizer_agrees_when_nothing_extends_a_cluster(text):
+    from reader.formats.common import _FAST_RE, _HAS_EXT, TOKEN_RE
+
+    if not _HAS_EXT.search(text):
+        assert [m.span() for m in _FAST_RE.finditer(text)] == [m.span() for m in TOKEN_RE.finditer(text)]
+
+
 def test_emoji_with_skin_tone_and_combining_mark_are_one_token():
     text = "Cafe\u0301 👍🏽 ok"
     assert [text[s:e] for s, e in tokenize(text)] == ["Cafe\u0301", "👍🏽", "ok"]

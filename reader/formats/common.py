@@ -49,9 +49,16 @@ cluster, so an emoji with a skin tone or `e` + U+0301 stays one token, and no to
 (the one exception to the first rule: a combining mark or modifier on a space is a token without it)."""
 
 
+_HAS_EXT = regex.compile(_EXT)
+_FAST_RE = regex.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’]\w+)*|(?!\s)\X")
+"""The same tokens when the text has no extending characters (most news text): a word character is
+then a cluster of its own, and plain `\\w+` is about twice as fast."""
+
+
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Token extents `[start, end)` in code points."""
-    return [m.span() for m in TOKEN_RE.finditer(text)]
+    pattern = TOKEN_RE if _HAS_EXT.search(text) else _FAST_RE
+    return [m.span() for m in pattern.finditer(text)]
 
 
 def split_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:

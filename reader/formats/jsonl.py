@@ -40,7 +40,9 @@ def export(out: Output, splits: dict[str, list[Record]], offsets: str = "codepoi
 
 
 def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
-    """Documents of a jsonl export (ours, or any `{"id", "text", "spans"?: [...]}` lines)."""
+    """Documents of a jsonl export (ours, or any `{"id", "text", "spans"?: [...]}` lines); a folder: its *.jsonl."""
+    if Path(path).is_dir():
+        return [doc for file in sorted(Path(path).rglob("*.jsonl")) for doc in read(file, offsets)]
     out: list[Imported] = []
     try:
         raw = Path(path).read_text("utf-8")
