@@ -15,7 +15,6 @@ command and the dataset card report it instead of dropping it.
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
 from bisect import bisect_right
