@@ -99,3 +99,11 @@ def test_leftovers_of_an_earlier_export_are_pointed_out(proj, tmp_path, capsys):
     assert main(base + ["--split", "0.5,0.5"]) == 0
     err = capsys.readouterr().err
     assert "1 files in" in err and "data.jsonl" in err
+
+
+def test_progress_bar_on_a_terminal_yields_every_item(monkeypatch, capsys):
+    from reader.formats.common import track
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert list(track(list(range(50)), "working")) == list(range(50))
+    assert list(track([1, 2], "few")) == [1, 2]  # a few documents: no bar
