@@ -66,7 +66,12 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--split", metavar="0.8,0.1,0.1")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints")
+    p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints",
+                   help="utf16: offsets in UTF-16 code units, as doccano and Label Studio count")
+    p.add_argument("--conll-layout", choices=("conll", "hf"), default="conll",
+                   help="conll: token<TAB>tag files; hf: Hugging Face tokens/ner_tags jsonl")
+    p.add_argument("--doccano-layout", choices=("relation", "seq"), default="relation",
+                   help="relation: entities and relations; seq: sequence labelling [start, end, label]")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", parents=[common], help="bring texts and annotations into the project")
@@ -121,11 +126,48 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    raise NotAvailable("export")
+    from .formats import export
+
+    layout = {"conll": args.conll_layout, "doccano": args.doccano_layout}.get(args.format)
+    report = export(
+        Project(args.project).require(),
+        args.format,
+        Path(args.out),
+        annotator=None if args.gold else annotator_of(args),
+        gold=args.gold,
+        split=args.split,
+        seed=args.seed,
+        offsets=args.offsets,
+        **({"layout": layout} if layout else {}),
+    )
+    for notice in report.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    if report.dropped:
+        reasons: dict[str, int] = {}
+        for item in report.dropped:
+            reasons[item.reason.split(":")[0]] = reasons.get(item.reason.split(":")[0], 0) + 1
+        detail = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+        print(f"reader: {len(report.dropped)} items not written ({detail}); listed in {report.out / 'README.md'}",
+              file=sys.stderr)
+    splits = ", ".join(f"{name} {n}" for name, n in report.splits.items())
+    print(f"exported {report.documents} documents, {report.spans} spans, {report.relations} relations "
+          f"as {args.format} to {report.out} ({splits})")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    raise NotAvailable("import")
+    from .formats import import_paths
+
+    report = import_paths(
+        Path(args.project), args.paths, args.format,
+        annotator=args.annotator, label_map=args.label_map, offsets=args.offsets,
+    )
+    for notice in report.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    who = f" by {', '.join(report.annotators)}" if report.annotators else ""
+    print(f"imported {report.documents} documents ({report.new_seeds} new in seeds/), "
+          f"{report.spans} spans and {report.relations} relations{who}")
+    return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -1,0 +1,131 @@
+"""Export a labelled dataset and import others' texts and annotations: one module a format.
+
+`export(project, fmt, out, ...)` reads one annotator's records (`common.load_records`), splits them
+by document, hands them to the format's `export(out, splits, ...)` and writes the dataset card.
+`import_paths(project_dir, paths, fmt, ...)` reads files with the format's `read(...)` and hands the
+documents to `importing.import_documents`. Nothing here draws: the command line shows the notices.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import UserError
+from ..project import Project, default_annotator
+from .common import Dropped, Output, load_records, parse_split, split_records, write_card
+from .importing import ImportReport, import_documents, parse_label_map
+
+EXPORTERS = {
+    "jsonl": "jsonl",
+    "spacy": "spacy_docbin",
+    "conll": "conll",
+    "brat": "brat",
+    "doccano": "doccano",
+    "labelstudio": "labelstudio",
+    "webanno": "webanno",
+    "csv": "csv_rows",
+}
+IMPORTERS = {
+    "jsonl": "jsonl",
+    "txt": "plain",
+    "md": "plain",
+    "brat": "brat",
+    "doccano": "doccano",
+    "labelstudio": "labelstudio",
+}
+UTF16_FORMATS = ("jsonl", "doccano", "labelstudio", "csv")
+
+
+@dataclass
+class ExportReport:
+    out: Path
+    files: list[Path]
+    documents: int
+    spans: int
+    relations: int
+    splits: dict[str, int]
+    dropped: list[Dropped] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def _module(name: str):
+    return importlib.import_module(f".{name}", __name__)
+
+
+def export(
+    project: Project,
+    fmt: str,
+    out: Path | str,
+    annotator: str | None = None,
+    gold: bool = False,
+    split: str | None = None,
+    seed: int = 0,
+    offsets: str = "codepoints",
+    **options: Any,
+) -> ExportReport:
+    """Write `fmt` files for one annotator's (or the gold) annotations into `out`, with a dataset card."""
+    if fmt not in EXPORTERS:
+        raise UserError(f"unknown export format {fmt!r} (one of {', '.join(EXPORTERS)})")
+    if offsets == "utf16" and fmt not in UTF16_FORMATS:
+        raise UserError(f"--offsets utf16 is for {', '.join(UTF16_FORMATS)}; {fmt} counts code points by its own definition")
+    fractions = parse_split(split)
+    module = _module(EXPORTERS[fmt])
+    check = getattr(module, "check_available", None)
+    if check is not None:
+        check()
+    name = "gold" if gold else (annotator or default_annotator())
+    source = load_records(project, name)
+    splits = split_records(source.records, fractions, seed)
+    output = Output(Path(out))
+    before = {p for p in output.root.rglob("*") if p.is_file()}
+    module.export(output, splits, offsets=offsets, schema=project.schema, **options)
+    card_options = {"offsets": offsets if fmt in UTF16_FORMATS else None, "split": split, "seed": seed if split else None}
+    card_options.update({k: v for k, v in options.items() if v is not None})
+    write_card(output, fmt, splits, source, card_options, project.schema.label_names)
+    stale = sorted(before - set(output.files))
+    if stale:
+        output.notices.append(
+            f"{len(stale)} files in {output.root} are not part of this export and were left as they were "
+            f"(first: {stale[0].relative_to(output.root)}); export into an empty folder to avoid mixing them"
+        )
+    dropped = list(source.dropped) + output.dropped
+    return ExportReport(
+        out=output.root,
+        files=output.files,
+        documents=len(source.records),
+        spans=sum(len(r["spans"]) for r in source.records),
+        relations=sum(len(r["relations"]) for r in source.records),
+        splits={k: len(v) for k, v in splits.items()},
+        dropped=dropped,
+        notices=source.notices + output.notices,
+    )
+
+
+def import_paths(
+    project_dir: Path | str,
+    paths: Sequence[Path | str],
+    fmt: str,
+    annotator: str | None = None,
+    label_map: str | dict[str, str] | None = None,
+    offsets: str = "codepoints",
+) -> ImportReport:
+    """Read `paths` as `fmt` and bring their texts into seeds/ and their spans into annotations/NAME/."""
+    if fmt not in IMPORTERS:
+        raise UserError(f"unknown import format {fmt!r} (one of {', '.join(IMPORTERS)})")
+    mapping = parse_label_map(label_map) if isinstance(label_map, str) or label_map is None else dict(label_map)
+    module = _module(IMPORTERS[fmt])
+    docs = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise UserError("no such file or folder", path)
+        docs.extend(module.read(path, offsets=offsets) if fmt not in ("txt", "md") else module.read(path, fmt))
+    if not docs:
+        raise UserError(f"no {fmt} documents found in " + ", ".join(str(p) for p in paths))
+    return import_documents(project_dir, docs, annotator, mapping, with_annotations=fmt not in ("txt", "md"))
+
+
+__all__ = ["export", "import_paths", "ExportReport", "ImportReport", "EXPORTERS", "IMPORTERS"]

@@ -1,0 +1,387 @@
+"""What every format needs: the records, the split, the tokenizer, UTF-16 offsets, the dataset card.
+
+A *record* is one annotator's work on one document as a plain dict, exactly the canonical jsonl line:
+`{"id", "text", "meta", "annotator", "spans": [{"id", "start", "end", "label", "text", "attrs",
+"note"}], "relations": [{"id", "head", "tail", "label"}]}`, offsets in code points. Plain dicts,
+not the model's classes, because a corpus of 10,000 documents is read straight from the TinyDB files
+(`Store.read_tables`) and only a document whose text changed since it was annotated goes through
+`Store.load` and its re-anchoring: export must cost about what writing the output costs.
+
+Every format writes through `Output`, which makes files byte-for-byte reproducible (sorted keys,
+`\\n` line ends, no timestamps but those in the data) and collects what could not be written, so the
+command and the dataset card report it instead of dropping it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import regex
+
+from ..errors import UserError
+from ..project import Project
+from ..store import Store, StoreError
+
+Record = dict[str, Any]
+SPLIT_NAMES = {1: ("train",), 2: ("train", "test"), 3: ("train", "validation", "test")}
+
+# --------------------------------------------------------------------------- the tokenizer
+
+_W = r"(?:(?=\w)\X)"  # a grapheme cluster that starts with a word character (a, é, e + U+0301, a + 🏽)
+_D = r"(?:(?=\d)\X)"
+_EXT = r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}]"
+TOKEN_RE = regex.compile(
+    rf"{_D}+(?:[.,]{_D}+)+"  # 3.5, 1,000
+    rf"|{_W}+(?:['’]{_W}+)*"  # words, don't, O’Brien
+    rf"|(?!\s)\X"  # any other grapheme cluster: punctuation, 👍🏽, a flag, ZWJ sequences
+    rf"|{_EXT}+",  # marks on a space: the space stays whitespace, the marks are a token
+)
+"""The one tokenizer (conll, the Hugging Face token layout, spacy): it never splits a grapheme
+cluster, so an emoji with a skin tone or `e` + U+0301 stays one token, and no token holds whitespace
+(the one exception to the first rule: a combining mark or modifier on a space is a token without it)."""
+
+
+_HAS_EXT = regex.compile(_EXT)
+_FAST_RE = regex.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’]\w+)*|(?!\s)\X")
+"""The same tokens when the text has no extending characters (most news text): a word character is
+then a cluster of its own, and plain `\\w+` is about twice as fast."""
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Token extents `[start, end)` in code points."""
+    pattern = TOKEN_RE if _HAS_EXT.search(text) else _FAST_RE
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def split_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
+    """Tokens further split at the given offsets (span edges), so that every span is a run of tokens."""
+    cuts = sorted(set(cuts))
+    if not cuts:
+        return tokens
+    out: list[tuple[int, int]] = []
+    for start, end in tokens:
+        i = bisect_right(cuts, start)
+        while i < len(cuts) and cuts[i] < end:
+            out.append((start, cuts[i]))
+            start = cuts[i]
+            i += 1
+        out.append((start, end))
+    return out
+
+
+# --------------------------------------------------------------------------- UTF-16 offsets
+
+
+class Utf16:
+    """Code point <-> UTF-16 code unit offsets of one text (identity when it has no astral characters)."""
+
+    def __init__(self, text: str) -> None:
+        # Offsets (code points) of the characters that take two UTF-16 units.
+        self.astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self._units = [i + n + 1 for n, i in enumerate(self.astral)]  # unit offset after each
+
+    def to_units(self, cp: int) -> int:
+        return cp + bisect_right(self.astral, cp - 1) if self.astral else cp
+
+    def to_codepoints(self, units: int) -> int:
+        if not self.astral:
+            return units
+        n = bisect_right(self._units, units)
+        return units - n
+
+
+def offset_converter(offsets: str) -> Callable[[str], Callable[[int], int]]:
+    if offsets == "utf16":
+        return lambda text: Utf16(text).to_units
+    return lambda text: int
+
+
+# --------------------------------------------------------------------------- reading the records
+
+
+@dataclass
+class Dropped:
+    doc_id: str
+    item: str
+    label: str
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass
+class Records:
+    annotator: str
+    records: list[Record]
+    skipped: list[str] = field(default_factory=list)
+    """Documents of the corpus that this annotator has no file for."""
+    dropped: list[Dropped] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def _span_out(rec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(rec["id"]),
+        "start": int(rec["start"]),
+        "end": int(rec["end"]),
+        "label": str(rec["label"]),
+        "text": str(rec["text"]),
+        "attrs": {str(k): str(v) for k, v in (rec.get("attrs") or {}).items()},
+        "note": str(rec.get("note") or ""),
+    }
+
+
+def _by_start(span: dict[str, Any]) -> tuple:
+    return (span["start"], -span["end"], span["label"], span["id"])
+
+
+def load_records(project: Project, annotator: str, progress: bool = True) -> Records:
+    """Every document `annotator` has a file for, in corpus order, as records.
+
+    Orphaned spans and relations (kept by the store, but not placed in the text) are not exported:
+    they are listed in `dropped`. A document whose text changed is loaded through `Store.load`, which
+    re-anchors its spans and says so in `notices`.
+    """
+    store = project.store
+    corpus = project.corpus
+    out = Records(annotator, [])
+    for err in corpus.errors:
+        out.notices.append(f"{err}; not exported")
+    folder = store.root / annotator
+    if not folder.is_dir():
+        hint = " (adjudicate with 'reader review A B' first)" if annotator == "gold" else ""
+        raise UserError(f"no annotations by {annotator!r} (no folder annotations/{annotator}){hint}", project.path)
+    docs = list(corpus)
+    for doc in track(docs, "reading annotations"):
+        path = folder / f"{doc.id}.json"
+        if not path.exists():
+            out.skipped.append(doc.id)
+            continue
+        tables = Store.read_tables(path)
+        meta = next(iter(Store.records(tables, "meta")), {})
+        text = doc.text
+        spans: list[dict[str, Any]] = []
+        fast = meta.get("sha256") in (None, "", doc.sha256)
+        try:
+            raw_spans = Store.records(tables, "spans")
+            for rec in raw_spans:
+                if rec.get("orphaned"):
+                    span = _span_out(rec)
+                    out.dropped.append(Dropped(doc.id, span["id"], span["label"], span["start"], span["end"],
+                                               "orphaned: " + str(rec.get("orphan_reason") or "not placed")))
+                    continue
+                span = _span_out(rec)
+                if text[span["start"] : span["end"]] != span["text"] or span["start"] >= span["end"]:
+                    fast = False
+                    break
+                spans.append(span)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"malformed span ({exc})", path) from None
+        if fast:
+            ids = {s["id"] for s in spans}
+            relations = []
+            for rec in Store.records(tables, "relations"):
+                rel = {"id": str(rec["id"]), "head": str(rec["head"]), "tail": str(rec["tail"]),
+                       "label": str(rec.get("label", "attributed_to"))}
+                if rec.get("orphaned") or rel["head"] not in ids or rel["tail"] not in ids:
+                    out.dropped.append(Dropped(doc.id, rel["id"], rel["label"], -1, -1,
+                                               "relation to a span that is not placed"))
+                    continue
+                relations.append(rel)
+        else:
+            loaded = store.load(annotator, doc)
+            out.notices.extend(loaded.report)
+            ann = loaded.annotations
+            out.dropped = [d for d in out.dropped if d.doc_id != doc.id]
+            for orphan in ann.orphans:
+                item = orphan.item
+                start, end = (item.start, item.end) if hasattr(item, "start") else (-1, -1)
+                out.dropped.append(Dropped(doc.id, item.id, item.label, start, end, "orphaned: " + orphan.reason))
+            spans = [_span_out(s.__dict__) for s in ann.spans.values()]
+            relations = [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in ann.relations.values()]
+        spans.sort(key=_by_start)
+        relations.sort(key=lambda r: (_num(r["id"]), r["id"]))
+        out.records.append({
+            "id": doc.id,
+            "text": text,
+            "meta": dict(doc.meta),
+            "annotator": annotator,
+            "spans": spans,
+            "relations": relations,
+        })
+    return out
+
+
+def _num(ident: str) -> int:
+    digits = ident[1:]
+    return int(digits) if digits.isdigit() else 0
+
+
+# --------------------------------------------------------------------------- splits
+
+
+def parse_split(value: str | None) -> tuple[float, ...] | None:
+    if value is None or value == "":
+        return None
+    try:
+        parts = tuple(float(p) for p in value.split(","))
+    except ValueError:
+        raise UserError(f"--split {value!r}: expected fractions such as 0.8,0.1,0.1") from None
+    if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts) or abs(sum(parts) - 1) > 1e-6:
+        raise UserError(f"--split {value!r}: give one to three fractions (train, validation, test) that sum to 1")
+    return parts
+
+
+def split_records(records: list[Record], fractions: tuple[float, ...] | None, seed: int) -> dict[str, list[Record]]:
+    """Assign whole documents to splits: ids sorted, shuffled with `random.Random(seed)`, cut by the
+    fractions (rounded on the cumulative sum). The same ids, fractions and seed give the same splits."""
+    if fractions is None:
+        return {"data": list(records)}
+    names = SPLIT_NAMES[len(fractions)]
+    position = {r["id"]: i for i, r in enumerate(records)}
+    order = sorted(records, key=lambda r: r["id"])
+    random.Random(seed).shuffle(order)
+    out: dict[str, list[Record]] = {}
+    n, done, total = len(order), 0, 0.0
+    for name, frac in zip(names, fractions):
+        total += frac
+        cut = n if name == names[-1] else round(total * n)
+        chosen = order[done:cut]
+        done = cut
+        out[name] = sorted(chosen, key=lambda r: position[r["id"]])  # corpus order within a split
+    return out
+
+
+# --------------------------------------------------------------------------- output
+
+
+class Output:
+    """A folder of export files written deterministically, and what each format had to leave out."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        if self.root.exists() and not self.root.is_dir():
+            raise UserError("--out must be a folder", self.root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.files: list[Path] = []
+        self.dropped: list[Dropped] = []
+        self.notes: list[str] = []
+        """Format notes for the dataset card."""
+        self.notices: list[str] = []
+        """Lines for the terminal."""
+        self.card_yaml: dict[str, Any] = {}
+
+    def path(self, name: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.files.append(path)
+        return path
+
+    def write_text(self, name: str, text: str) -> Path:
+        path = self.path(name)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return path
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        path = self.path(name)
+        path.write_bytes(data)
+        return path
+
+    def open(self, name: str):
+        return open(self.path(name), "w", encoding="utf-8", newline="\n")
+
+    def drop(self, doc_id: str, item: str, label: str, start: int, end: int, reason: str) -> None:
+        self.dropped.append(Dropped(doc_id, item, label, start, end, reason))
+
+
+def dumps(value: Any) -> str:
+    """Compact, sorted, UTF-8 JSON: the same record gives the same bytes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def pretty(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def track(items: Sequence[Any], description: str, threshold: int = 20) -> Iterator[Any]:
+    """Iterate, with a progress bar on stderr when it is a terminal and there are many items."""
+    if len(items) <= threshold or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=len(items))
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+# --------------------------------------------------------------------------- the dataset card
+
+
+def label_counts(records: Iterable[Record]) -> Counter:
+    return Counter(s["label"] for r in records for s in r["spans"])
+
+
+def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: Records, options: dict[str, Any],
+               label_order: Sequence[str]) -> None:
+    """README.md beside the files: what is in them, how to load them, what was left out."""
+    labels = list(label_order) + sorted({l for r in source.records for s in r["spans"] for l in [s["label"]]} - set(label_order))
+    lines: list[str] = []
+    if out.card_yaml:
+        import yaml
+
+        lines += ["---", yaml.safe_dump(out.card_yaml, sort_keys=True, allow_unicode=True).rstrip("\n"), "---", ""]
+    lines += [
+        f"# Dataset: {fmt} export",
+        "",
+        "Exported by `reader export` from an annotation project of news text: spans labelled "
+        + ", ".join(f"`{l}`" for l in labels)
+        + ", and `attributed_to` links from claims, quotes and allegations to their sources.",
+        "",
+        f"- Annotator: `{source.annotator}`" + (" (the adjudicated set)" if source.annotator == "gold" else ""),
+        f"- Format: `{fmt}`" + "".join(f", {k} `{v}`" for k, v in sorted(options.items()) if v not in (None, "")),
+        f"- Documents: {sum(len(v) for v in splits.values())}"
+        + (f" ({len(source.skipped)} documents of the corpus have no annotations by `{source.annotator}` and are not included)"
+           if source.skipped else ""),
+        "- Agreement: not computed by the export; see `reader diff`.",
+        "",
+        "## Splits",
+        "",
+        "| split | documents | spans | relations |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, recs in splits.items():
+        lines.append(f"| {name} | {len(recs)} | {sum(len(r['spans']) for r in recs)} | {sum(len(r['relations']) for r in recs)} |")
+    lines += ["", "## Labels (spans per split)", "", "| label | " + " | ".join(splits) + " |",
+              "|---|" + "---:|" * len(splits)]
+    counts = {name: label_counts(recs) for name, recs in splits.items()}
+    for label in labels:
+        lines.append(f"| {label} | " + " | ".join(str(counts[n][label]) for n in splits) + " |")
+    if out.notes:
+        lines += ["", "## Format notes", ""] + [f"- {n}" for n in out.notes]
+    dropped = list(source.dropped) + out.dropped
+    lines += ["", "## Not written", ""]
+    if not dropped:
+        lines.append("Nothing: every span and relation of the annotator is in the files.")
+    else:
+        reasons = Counter(d.reason.split(":")[0] for d in dropped)
+        lines.append(f"{len(dropped)} items could not be written ("
+                     + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + "); every one is listed here.")
+        lines += ["", "| document | item | label | start | end | reason |", "|---|---|---|---:|---:|---|"]
+        for d in dropped:
+            lines.append(f"| {d.doc_id} | {d.item} | {d.label} | {d.start} | {d.end} | {d.reason.replace('|', '/')} |")
+    out.write_text("README.md", "\n".join(lines) + "\n")
