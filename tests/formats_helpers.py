@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import make_project
+from tests.conftest import make_project
 from reader.project import Project
 
 ANNOTATOR = "ana"

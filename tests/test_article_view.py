@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reader.cli import main
-from reader.tui.app import SidePanel, create_app
+from reader.tui.annotate import DocHeader
+from reader.tui.app import create_app
 from reader.tui.article import ArticleView
 from tests.viewapp import ViewApp, lines
 
@@ -250,14 +251,16 @@ async def test_ghost_spans_are_italic_and_refresh_spans_redraws() -> None:
         assert view.render_line(0).crop(0, 1)._segments[0].style.bgcolor != before
 
 
-async def test_app_shows_the_first_document_and_the_side_panel(project) -> None:
+async def test_app_shows_the_first_document_and_its_header(project) -> None:
     app = create_app(project, "tester")
     async with app.run_test(size=(120, 30)) as pilot:
-        view = app.query_one(ArticleView)
+        view = app.screen.query_one(ArticleView)
         assert lines(view)[0].startswith("Kazakhstan protesters were tortured")
         await pilot.press("right_parenthesis")
         await pilot.pause()
-        assert f"cursor {view.cursor}" in str(app.query_one(SidePanel).render())
+        assert view.cursor == view.annotations.text.index("Relatives")
+        header = str(app.screen.query_one(DocHeader).render())
+        assert header.startswith("Kazakhstan protesters were tortured") and "tester" in header
 
 
 def test_annotate_unknown_document_is_a_usage_error(project, capsys) -> None:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from formats_helpers import ANNOTATOR, build_project
+from tests.formats_helpers import ANNOTATOR, build_project
 from reader.cli import main
 from reader.errors import UserError
 from reader.formats.common import parse_split, split_records

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from formats_helpers import ANNOTATOR, build_project, expected
+from tests.formats_helpers import ANNOTATOR, build_project, expected
 from reader.formats import export
 from reader.formats.common import tokenize
 

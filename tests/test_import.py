@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from formats_helpers import ANNOTATOR, build_project, full
+from tests.formats_helpers import ANNOTATOR, build_project, full
 from reader.cli import main
 from reader.formats import export, import_paths
 from reader.project import Project
