@@ -113,6 +113,7 @@ def write_atomic(path: Path, text: str, create_dirs: bool = True) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _file_mode(path))  # mkstemp makes 0600; keep the file's mode, else the umask's
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -132,6 +133,15 @@ def write_atomic(path: Path, text: str, create_dirs: bool = True) -> None:
             os.close(dir_fd)
     except OSError:  # pragma: no cover - not every filesystem allows it
         pass
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 class DocLock:

@@ -44,6 +44,13 @@ def test_saved_file_is_sorted_indented_tinydb_json_with_three_tables(project):
     assert data["meta"]["1"]["sha256"] == doc.sha256
     assert [s["text"] for s in data["spans"].values()] == [QUOTE, "HRW"]
     assert list(path.parent.glob(".*.tmp")) == []
+    assert path.stat().st_mode & 0o077 == 0o044 & ~_umask()  # readable by the team like any file
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_a_span_keeps_its_key_in_the_file_so_git_diffs_stay_small(project):
