@@ -40,14 +40,17 @@ class DocHeader(Static):
     DEFAULT_CSS = "DocHeader { height: 1; background: $panel; color: $text; padding: 0 1; }"
 
     def show(self, session: Session) -> None:
+        self.session = session
         ann = session.annotations
         done, total = session.progress()
         flags = "  READ-ONLY" if session.readonly else ""
-        text = (
-            f"{ann.document.title}  ·  {session.annotator}  ·  {ann.status}  ·  "
-            f"doc {session.index + 1}/{total}  ·  {done}/{total} done{flags}"
-        )
-        self.update(Content(text))
+        right = f"{session.annotator} · {ann.status} · doc {session.index + 1}/{total} · {done}/{total} done{flags}"
+        room = max(10, self.size.width - 2 - len(right) - 3) if self.size.width else 60
+        self.update(Content(f"{snippet(ann.document.title, room):<{room}}   {right}"))
+
+    def on_resize(self) -> None:
+        if getattr(self, "session", None) is not None:
+            self.show(self.session)
 
 
 class AnnotateScreen(Screen):

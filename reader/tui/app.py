@@ -66,7 +66,7 @@ class ReaderApp(App):
             keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
             shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
             rows.append(HelpRow(where, shown, binding.tooltip or binding.description, binding.id or ""))
-        self.push_screen(HelpScreen(rows, self.keymap.sources))
+        self.push_screen(HelpScreen(rows, tuple(_short(path) for path in self.keymap.sources)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the main screen and the article, in the palette (ctrl+p)."""
@@ -83,6 +83,19 @@ class ReaderApp(App):
                 continue
             title = binding.tooltip or binding.description
             yield SystemCommand(title, f"{binding.id} ({binding.key})", partial(target.run_action, binding.action))
+
+
+def _short(path: str) -> str:
+    """A shipped keymap by its name, another file by its path (home as ~)."""
+    from pathlib import Path
+
+    from ..keymap import KEYMAP_DIR
+
+    p = Path(path)
+    if p.parent == KEYMAP_DIR:
+        return p.stem
+    home = str(Path.home())
+    return "~" + path[len(home):] if path.startswith(home + "/") else path
 
 
 def create_app(project: Project, annotator: str, doc_ids: list[str] | None = None, keymap: str = "default") -> ReaderApp:

@@ -49,14 +49,14 @@ class DocumentsScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).update(progress=sum(1 for r in self.rows if r.status == "done"))
         table = self.query_one(DocumentTable)
-        table.add_columns("status", "document", "title", "spans", "links")
+        table.add_columns("status", "spans", "links", "document", "title")
         for row in self.rows:
             table.add_row(
                 Text(row.status, style=STATUS_STYLE.get(row.status, "")),
-                Text(row.doc_id),
-                Text(row.title[:60]),
                 Text(str(row.spans), justify="right"),
                 Text(str(row.relations), justify="right"),
+                Text(row.doc_id[:40]),
+                Text(row.title[:50]),
                 key=row.doc_id,
             )
         ids = [r.doc_id for r in self.rows]

@@ -175,6 +175,8 @@ class SpanList(ScrollView, can_focus=True):
         if span.note:
             tail += " ✎"
         name = f" {span.label[:5]:<5} "
+        if len(tail) > width // 2:
+            tail = snippet(tail, max(1, width // 2))
         room = max(4, width - 2 - len(name) - len(tail))
         text = snippet(span.text, room)
         segments = [
