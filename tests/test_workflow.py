@@ -294,3 +294,28 @@ def test_default_keymap_file_lists_every_binding_with_its_own_keys():
     known = known_ids()
     listed = read_keymap_file(KEYMAP_DIR / "default.yaml", known)
     assert {ident: keys for ident, (keys, _line) in listed.items()} == known
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_escape_clears_the_selection_and_cancels_picking(project, keymap):
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await select(pilot, app, "They beat me")
+        await press(pilot, app, "article.clear_selection")
+        assert view(app).selection is None
+        await select(pilot, app, "They beat me")
+        await press(pilot, app, "label.2", "span.link", "dialog.choose")
+        assert app.screen.picking_for is not None
+        await press(pilot, app, "pick.cancel")
+        assert app.screen.picking_for is None
+        await select(pilot, app, "Asset Abichev")
+        await press(pilot, app, "pick.cancel")  # not picking: escape is the article's again
+        assert view(app).selection is None and saved(app)["relations"] == {}
+
+
+async def test_the_new_user_scenario_s_2_quit(project):
+    app = create_app(project, "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "2", "ctrl+q")
+    data = json.loads(project.store.path("tester", SEED_ID).read_text())
+    assert spans(data) == [("quote", HEADLINE)]
