@@ -39,6 +39,20 @@ MEASURE = 88
 """Widest text column in cells: longer lines are hard to read, so a wide terminal gets margins."""
 
 
+def _luminance(colour: Color) -> float:
+    def channel(v: int) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+
+def _contrast(a: Color, b: Color) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def _b(key: str, action: str, description: str, ident: str, show: bool = False) -> Binding:
     return Binding(key, action, description, show=show, id=f"article.{ident}", tooltip=description)
 
@@ -404,27 +418,39 @@ class ArticleView(ScrollView, can_focus=True):
         self._palette = None
         self._strips.clear()
 
+    def _component(self, name: str, background: Color) -> Style:
+        """A component's partial style, its translucent background composited over ours."""
+        style = self.get_component_rich_style(name, partial=True)
+        styles = self.get_component_styles(name)
+        if styles.has_rule("background"):
+            style = style + Style(bgcolor=(background + styles.background).rich_color)
+        return style
+
     def _get_palette(self) -> Palette:
         if self._palette is None:
             base = self.rich_style
             _, background = self.background_colors
+            foreground = Color.from_rich_color(base.color) if base.color else Color(224, 224, 224)
+            dark, light = sorted((background, foreground), key=lambda c: c.brightness)
             tint: dict[str, Style] = {}
             focus: dict[str, Style] = {}
             ghost: dict[str, Style] = {}
-            focus_style = self.get_component_rich_style("article--focus", partial=True)
-            ghost_style = self.get_component_rich_style("article--ghost", partial=True)
+            focus_style = self._component("article--focus", background)
+            ghost_style = self._component("article--ghost", background)
             for label in self.schema.labels:
                 colour = Color.parse(label.color)
                 tint[label.name] = Style(bgcolor=background.blend(colour, 0.35).rich_color)
+                strong = background.blend(colour, 0.7)
+                text = max((dark, light), key=lambda c: _contrast(c, strong))  # stays readable
                 focus[label.name] = (
-                    Style(bgcolor=background.blend(colour, 0.65).rich_color) + focus_style
+                    Style(color=text.rich_color, bgcolor=strong.rich_color) + focus_style
                 )
-                ghost[label.name] = Style(color=colour.rich_color) + ghost_style
+                ghost[label.name] = Style(color=foreground.blend(colour, 0.55).rich_color) + ghost_style
             self._palette = Palette(
                 base=base,
-                cursor=self.get_component_rich_style("article--cursor", partial=True),
-                selection=self.get_component_rich_style("article--selection", partial=True),
-                overlap=self.get_component_rich_style("article--overlap", partial=True),
+                cursor=self._component("article--cursor", background),
+                selection=self._component("article--selection", background),
+                overlap=self._component("article--overlap", background),
                 tint=tint,
                 focus=focus,
                 ghost=ghost,
