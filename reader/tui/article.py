@@ -16,6 +16,7 @@ BENCH_FIGURES
 
 from __future__ import annotations
 
+from time import perf_counter
 from typing import Callable
 
 from rich.segment import Segment
@@ -28,6 +29,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from ..model import DocAnnotations, Span
 from ..schema import Schema
@@ -164,6 +166,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._palette: Palette | None = None
         self._dragging = False
+        self._indexer: Timer | None = None
         self.load(annotations)
 
     # ----------------------------------------------------------------- document
@@ -353,10 +356,47 @@ class ArticleView(ScrollView, can_focus=True):
         """The rows at the current width (rebuilt when the width changed)."""
         width = self._wrap_width()
         if self._layout is None or self._layout.width != width:
-            self._layout = Layout(self.seg, width)
+            self._layout = Layout(self.seg, width, self._rows_changed)
             self._strips.clear()
-            self.virtual_size = Size(self.scrollable_content_region.width, self._layout.height)
+            self._update_virtual_size()
+            if self.is_mounted and self._indexer is None:
+                self._indexer = self.set_interval(1 / 50, self._index_step, name="article-index")
         return self._layout
+
+    def _update_virtual_size(self) -> None:
+        if self._layout is not None:
+            self.virtual_size = Size(self.scrollable_content_region.width, self._layout.height)
+
+    def _rows_changed(self, first: int, old: int, delta: int) -> None:
+        """A chunk's estimated row count became exact: keep the rows on screen where they are."""
+        self._update_virtual_size()
+        if first + old <= self.scroll_offset.y:
+            self.scroll_to(y=self.scroll_offset.y + delta, animate=False)
+
+    def _index_step(self) -> None:
+        """Background work in slices of a few milliseconds: the span index, then exact row counts
+        (so the scrollbar becomes exact), then nothing."""
+        self._spans()
+        layout = self.layout
+        deadline = perf_counter() + 0.004
+        while perf_counter() < deadline:
+            if not layout.exact_next():
+                if self._indexer is not None:
+                    self._indexer.stop()
+                    self._indexer = None
+                return
+
+    def _prepare_screen(self) -> None:
+        """Make the rows on screen exact before they are drawn (no jump while drawing)."""
+        layout = self.layout
+        top = round(self.scroll_offset.y)
+        for y in range(top, min(top + self._page_height, layout.height)):
+            layout.row(y)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._layout is not None:
+            self._prepare_screen()
 
     def _relayout(self) -> None:
         self.layout  # noqa: B018 - builds it and sets the virtual size
@@ -364,6 +404,7 @@ class ArticleView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
         self._show_cursor()
+        self._prepare_screen()
 
     def on_mount(self) -> None:
         self._relayout()
