@@ -175,12 +175,12 @@ class Segmenter:
     def next_paragraph(self, offset: int) -> int:
         starts = self.blocks[0]
         i = bisect.bisect_right(starts, offset)
-        return starts[i] if i < len(starts) else len(self.text)
+        return self.ceil(starts[i]) if i < len(starts) else len(self.text)
 
     def prev_paragraph(self, offset: int) -> int:
         starts = self.blocks[0]
         i = bisect.bisect_left(starts, offset) - 1
-        return starts[i] if i >= 0 else 0
+        return self.floor(starts[i]) if i >= 0 else 0
 
     # ----------------------------------------------------------------- sentences
 
@@ -218,7 +218,7 @@ class Segmenter:
         while i < len(starts):
             for start, _end in self.sentences_of_block(i):
                 if start > offset:
-                    return start
+                    return self.ceil(start)  # a combining mark on a space: not inside its cluster
             i += 1
         return len(self.text)
 
@@ -230,7 +230,7 @@ class Segmenter:
         while i >= 0:
             for start, _end in reversed(self.sentences_of_block(i)):
                 if start < offset:
-                    return start
+                    return self.floor(start)
             i -= 1
         return 0
 

@@ -167,6 +167,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._palette: Palette | None = None
         self._dragging = False
         self._indexer: Timer | None = None
+        self._focus_key: tuple[int, int] | None = None
+        self._focus: Span | None = None
+        self._last_input = 0.0
+        self._drawn: tuple | None = None
         self.load(annotations)
 
     # ----------------------------------------------------------------- document
@@ -179,6 +183,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._index_version = -1
         self._index = SpanIndex(())
         self._strips.clear()
+        self._drawn = None
         self._cursor = self.seg.floor(annotations.cursor)
         self.anchor: int | None = None
         """The fixed end of the selection (None: no selection)."""
@@ -230,6 +235,13 @@ class ArticleView(ScrollView, can_focus=True):
         hits = self._spans().at(self._cursor)
         return hits[0] if hits else None
 
+    def _focus_span(self) -> Span | None:
+        """`span_at_cursor`, computed once per cursor position and annotation version (per frame)."""
+        key = (self._cursor, self.annotations.version)
+        if self._focus_key != key:
+            self._focus_key, self._focus = key, self.span_at_cursor()
+        return self._focus
+
     # ----------------------------------------------------------------- moving
 
     def move_to(self, offset: int, select: bool = False) -> None:
@@ -269,8 +281,35 @@ class ArticleView(ScrollView, can_focus=True):
         self._changed()
 
     def _changed(self) -> None:
-        self.refresh()
+        """Redraw what the change touched (only those rows: a key costs the same in any document)
+        and tell the parents."""
+        focus = self._focus_span()
+        state = (self._cursor, self.selection, (focus.start, focus.end) if focus else None)
+        old, self._drawn = self._drawn, state
+        if old is None or self._layout is None:
+            self.refresh()
+        else:
+            ranges = [(old[0], old[0]), (state[0], state[0])]
+            if old[1] != state[1]:
+                if old[1] and state[1]:
+                    ranges.append(tuple(sorted((old[1][0], state[1][0]))))
+                    ranges.append(tuple(sorted((old[1][1], state[1][1]))))
+                ranges.extend(r for r in (old[1], state[1]) if r)
+            if old[2] != state[2]:
+                ranges.extend(r for r in (old[2], state[2]) if r)
+            for start, end in ranges:
+                self._refresh_range(start, end)
         self.post_message(self.CursorMoved(self, self._cursor, self.selection))
+
+    def _refresh_range(self, start: int, end: int) -> None:
+        """Redraw the rows on screen that show offsets start..end."""
+        layout = self.layout
+        top = round(self.scroll_offset.y)
+        bottom = top + self._page_height
+        first = max(layout.locate(start)[0], top)
+        last = min(layout.locate(end)[0], bottom - 1)
+        if first <= last:
+            self.refresh_lines(first, last - first + 1)
 
     def _target(self, kind: str) -> int:
         seg, cur = self.seg, self._cursor
@@ -318,6 +357,7 @@ class ArticleView(ScrollView, can_focus=True):
         return layout.offset_at(target_y, self._goal_x)
 
     def action_move(self, kind: str, select: bool = False) -> None:
+        self._last_input = perf_counter()
         self.move_to(self._target(kind), select)
 
     def action_toggle_selection(self) -> None:
@@ -374,11 +414,14 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=self.scroll_offset.y + delta, animate=False)
 
     def _index_step(self) -> None:
-        """Background work in slices of a few milliseconds: the span index, then exact row counts
-        (so the scrollbar becomes exact), then nothing."""
+        """Background work in slices of two milliseconds, never within 0.2 s of a key or a click:
+        the span index, then exact row counts (so the scrollbar becomes exact), then nothing."""
+        now = perf_counter()
+        if now - self._last_input < 0.2:
+            return
         self._spans()
         layout = self.layout
-        deadline = perf_counter() + 0.004
+        deadline = now + 0.002
         while perf_counter() < deadline:
             if not layout.exact_next():
                 if self._indexer is not None:
@@ -399,7 +442,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._prepare_screen()
 
     def _relayout(self) -> None:
-        self.layout  # noqa: B018 - builds it and sets the virtual size
+        if self.scrollable_content_region.width > 0:  # not before the first real size
+            self.layout  # noqa: B018 - builds it and sets the virtual size
 
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
@@ -433,6 +477,7 @@ class ArticleView(ScrollView, can_focus=True):
         if event.button != 1:
             return
         self.focus()
+        self._last_input = perf_counter()
         self._dragging = True
         self.capture_mouse()
         self._goal_x = None
@@ -509,8 +554,8 @@ class ArticleView(ScrollView, can_focus=True):
         row = layout.row(y)
         spans = self._spans().overlapping(row.start, row.end + 1)
         ghosts = self._ghost_index.overlapping(row.start, row.end + 1)
-        focus = self.span_at_cursor()
-        if focus is not None and focus not in spans:
+        focus = self._focus_span()
+        if focus is not None and not (focus.start <= row.end and row.start < focus.end):
             focus = None
         cursor = self._cursor if row.start <= self._cursor <= row.end else -1
         selection = self.selection

@@ -75,13 +75,9 @@ class Layout:
         self._next = 0
 
     def _estimate(self, k: int) -> int:
+        """Rows of chunk k before it is counted: from its length alone (no pass over the text)."""
         a, b = k * CHUNK, min(len(self.text), (k + 1) * CHUNK)
-        if k == 0:
-            b = max(b, 0)
-        elif a > len(self.text):
-            return 0
-        lines = self.text.count("\n", a, b)
-        return max(1, lines, round((b - a) / (0.9 * self.width)))
+        return max(1, round((b - a) / (0.9 * self.width)))
 
     @property
     def prefix(self) -> list[int]:
