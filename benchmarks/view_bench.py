@@ -1,7 +1,8 @@
 """Speed and memory of the article view on War and Peace with 20,000 spans, against a 1 KB article
 and against a stock read-only TextArea. Prints one JSON object a line: {"name", "value", "unit"}.
 
-Every figure comes from its own subprocess (so peak RSS is that case's alone), all in one run.
+Every figure comes from its own subprocess (so peak RSS is that case's alone), all in one run; the
+view's cases run three times and report medians.
 - open: from building the app (the annotations already in memory, as `Store.load` gives them) to
   the first screen drawn after the text widget painted a line;
 - key: from sending a key event to the screen's next refresh (a hook on `App._display`, which every
@@ -9,7 +10,7 @@ Every figure comes from its own subprocess (so peak RSS is that case's alone), a
   extension, deep in the book (from its middle);
 - memory: ru_maxrss of the process.
 
-    python benchmarks/view_bench.py [--book PATH] [--keys N]
+    python benchmarks/view_bench.py [--book PATH] [--keys N] [--repeat N]
 """
 
 from __future__ import annotations
@@ -46,19 +47,31 @@ def load_text(kind: str, book: Path) -> str:
 
 
 def make_spans(text: str, count: int) -> list[tuple[int, int]]:
-    """`count` spans spread over the text, on word edges, one in five nested in a longer one."""
+    """`count` spans spread evenly over the text, on word edges (three words each), one in five
+    nested in a longer one (eight words). No list of every word: peak memory stays the view's."""
     import regex
 
-    words = [m.span() for m in regex.finditer(r"\w+", text)]
-    step = max(1, len(words) // max(1, count))
+    word = regex.compile(r"\w+")
     out: list[tuple[int, int]] = []
-    i = 0
-    while len(out) < count and i + 8 < len(words):
-        start, end = words[i][0], words[i + 2][1]
-        out.append((start, end))
+    step = max(1, len(text) * 6 // (5 * max(1, count)))  # six spans every five steps
+    pos = 0
+    while len(out) < count:
+        ends = []
+        at = pos
+        for _ in range(8):
+            m = word.search(text, at)
+            if m is None:
+                break
+            if not ends:
+                start = m.start()
+            ends.append(m.end())
+            at = m.end()
+        if len(ends) < 8:
+            break
+        out.append((start, ends[2]))
         if len(out) % 5 == 0 and len(out) < count:
-            out.append((start, words[i + 7][1]))  # an outer span around the last one
-        i += step
+            out.append((start, ends[7]))  # an outer span around the last one
+        pos = max(pos + step, ends[2])
     return out[:count]
 
 
@@ -85,8 +98,9 @@ def run_case(widget: str, kind: str, book: Path, keys: int) -> dict:
 
     text = load_text(kind, book)
     t = time.perf_counter()
-    ann, schema = build_annotations(text, 20000 if kind == "book" else 6)
-    build_s = time.perf_counter() - t
+    if widget == "view":
+        ann, schema = build_annotations(text, 20000 if kind == "book" else 6)
+    build_s = time.perf_counter() - t  # the TextArea baseline is a bare app: the text only
     state = {"painted": False, "opened": None, "waiter": None, "shown": None}
 
     class View(ArticleView):
@@ -158,12 +172,16 @@ def run_case(widget: str, kind: str, book: Path, keys: int) -> dict:
     return result
 
 
-def case(widget: str, kind: str, book: Path, keys: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--case", widget, kind, "--book", str(book), "--keys", str(keys)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def case(widget: str, kind: str, book: Path, keys: int, repeat: int = 1) -> dict:
+    """Median of each figure over `repeat` fresh processes (the machine is shared: noise)."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, __file__, "--case", widget, kind, "--book", str(book), "--keys", str(keys)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
 
 
 def emit(name: str, value: float, unit: str) -> None:
@@ -174,13 +192,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--book", type=Path, default=BOOK)
     parser.add_argument("--keys", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=3, help="processes per view case")
     parser.add_argument("--case", nargs=2, metavar=("WIDGET", "DOC"))
     args = parser.parse_args()
     if args.case:
         print(json.dumps(run_case(args.case[0], args.case[1], args.book, args.keys)))
         return
-    small = case("view", "small", args.book, args.keys)
-    book = case("view", "book", args.book, args.keys)
+    small = case("view", "small", args.book, args.keys, args.repeat)
+    book = case("view", "book", args.book, args.keys, args.repeat)
     area_book = case("textarea", "book", args.book, max(10, args.keys // 3))
     area_small = case("textarea", "small", args.book, args.keys)
     emit("open_book_ratio", book["open_s"] / small["open_s"], "x")
