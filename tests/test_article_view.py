@@ -263,3 +263,37 @@ async def test_app_shows_the_first_document_and_the_side_panel(project) -> None:
 def test_annotate_unknown_document_is_a_usage_error(project, capsys) -> None:
     assert main(["--project", str(project.path), "annotate", "nope"]) == 2
     assert "no document 'nope'" in capsys.readouterr().err
+
+
+async def test_escape_without_selection_reaches_the_app() -> None:
+    class App2(ViewApp):
+        BINDINGS = [("escape", "app_escape", "")]
+        escaped = 0
+
+        def action_app_escape(self) -> None:
+            self.escaped += 1
+
+    app = App2(ARTICLE)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.press("shift+right", "escape")
+        assert app.query_one(ArticleView).selection is None and app.escaped == 0
+        await pilot.press("escape")
+        assert app.escaped == 1
+
+
+async def test_screen_stays_put_when_row_counts_become_exact() -> None:
+    text = "\n\n".join(("word " * (30 + i % 50)).strip() for i in range(3000))  # long lines
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        view._last_input = float("inf")  # hold the background pass back
+        view.scroll_to_offset(len(text) * 3 // 4)
+        await pilot.pause()
+        before = lines(view)
+        assert not view.layout.exact
+        view.layout.complete()  # every estimate above the screen corrected at once
+        await pilot.pause()
+        assert view.layout.exact
+        assert lines(view) == before
+        y, _ = view.layout.locate(view.cursor)
+        assert view.scroll_offset.y <= y < view.scroll_offset.y + 12
