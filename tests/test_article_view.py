@@ -248,6 +248,12 @@ async def test_ghost_spans_are_italic_and_refresh_spans_redraws() -> None:
         view.refresh_spans()
         await pilot.pause()
         assert view.render_line(0).crop(0, 1)._segments[0].style.bgcolor != before
+        from rich.style import Style
+
+        view.span_style = lambda span: Style(strike=True) if span.label == "claim" else None
+        await pilot.pause()
+        assert view.render_line(0).crop(0, 1)._segments[0].style.strike  # side A/B marks, later
+        assert not view.render_line(0).crop(6, 7)._segments[0].style.strike
 
 
 async def test_app_shows_the_first_document_and_the_side_panel(project) -> None:

@@ -119,7 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         overflow-x: hidden;
         & > .article--cursor { background: $foreground; color: $surface; }
-        & > .article--selection { background: $accent 45%; }
+        & > .article--selection { background: $foreground 35%; color: $foreground; }
         & > .article--focus { text-style: bold; }
         & > .article--overlap { text-style: underline; }
         & > .article--ghost { text-style: italic; }
@@ -154,8 +154,7 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.schema = schema
-        self.span_style: Callable[[Span], Style | None] | None = None
-        """Optional extra style per span, drawn over its tint (e.g. side A/B in a review)."""
+        self._span_style: Callable[[Span], Style | None] | None = None
         self._ghosts: list[Span] = []
         self._ghost_index = SpanIndex(())
         self._ghost_epoch = 0
@@ -202,6 +201,17 @@ class ArticleView(ScrollView, can_focus=True):
         if self.anchor is None or self.anchor == self._cursor:
             return None
         return min(self.anchor, self._cursor), max(self.anchor, self._cursor)
+
+    @property
+    def span_style(self) -> Callable[[Span], Style | None] | None:
+        """Optional extra style per span, drawn over its tint (e.g. side A/B in a review)."""
+        return self._span_style
+
+    @span_style.setter
+    def span_style(self, hook: Callable[[Span], Style | None] | None) -> None:
+        self._span_style = hook
+        self._strips.clear()
+        self.refresh()
 
     @property
     def ghost_spans(self) -> list[Span]:
