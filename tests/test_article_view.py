@@ -303,3 +303,13 @@ async def test_screen_stays_put_when_row_counts_become_exact() -> None:
         assert lines(view) == before
         y, _ = view.layout.locate(view.cursor)
         assert view.scroll_offset.y <= y < view.scroll_offset.y + 12
+
+
+async def test_raw_control_characters_never_reach_the_terminal() -> None:
+    app = ViewApp("a\x1b[31mb\x07c")  # not through the corpus: raw ESC and BEL
+    async with app.run_test(size=(40, 4)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert lines(view)[0] == "a\u241b[31mb\u2407c"
+        view.move_to(2)
+        assert view.layout.locate(view.cursor) == (0, 2)

@@ -40,6 +40,16 @@ def tab_width(col: int, width: int) -> int:
     return max(1, min(TAB - col % TAB, width - col))
 
 
+_CONTROL = regex.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
+
+
+def visible(cluster: str) -> str:
+    """What to draw for a cluster: control characters as their pictures, so that text loaded
+    without `corpus` (which already does this) still never sends ESC to the terminal."""
+    return cluster.translate(_PICTURES) if _CONTROL.search(cluster) else cluster
+
+
 def _is_break(cluster: str) -> bool:
     return cluster == " " or cluster == "\t"
 
@@ -183,7 +193,7 @@ class Layout:
             off = bounds[i]
             cluster = text[off : bounds[i + 1]]
             space = _is_break(cluster)
-            w = tab_width(col, width) if cluster == "\t" else cell_len(cluster)
+            w = tab_width(col, width) if cluster == "\t" else cell_len(visible(cluster))
             if col + w > width + space and col > 0:
                 if last_break > row_start:
                     row_start, col = last_break, col - col_at_break
@@ -227,8 +237,9 @@ class Layout:
                 w = tab_width(col, self.width)
                 out.append((bounds[i], " " * w, w))
             else:
-                w = cell_len(cluster)
-                out.append((bounds[i], cluster, w))
+                shown = visible(cluster)
+                w = cell_len(shown)
+                out.append((bounds[i], shown, w))
             col += w
             i += 1
         return out
