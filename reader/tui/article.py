@@ -1,26 +1,29 @@
 """The article view: one document, its spans in their label colours, a cursor and a selection.
 
 Why a `ScrollView` with the Line API rather than a read-only `TextArea`: a TextArea moves by code
-point (an emoji with a skin tone takes two presses), counts columns in code points, and does
+point (an emoji with a skin tone takes two presses), counts columns in code points, does
 whole-document work per rendered line (1 MB: 90 ms a key; 5 MB: 440 ms) and wraps everything on its
-first render (1.2 s at 1 MB). Here `render_line(y)` draws only the visible rows, from an LRU cache of
-Strips keyed on what a row shows; wrapping counts rows with string arithmetic and computes break
-positions only for rows that are drawn or navigated (`wrap.Layout`); moves come from the headless
-`segment.Segmenter` (grapheme clusters, words, sentences, paragraphs, cached per line or paragraph);
-spans are found through a bucketed index (`paint.SpanIndex`), so 20,000 spans cost nothing per key.
+first render (1.2 s at 1 MB). Here nothing is proportional to the document's length per key or
+before the first screen:
+- `render_line(y)` draws only visible rows, from an LRU cache of Strips keyed on what a row shows,
+  and a move redraws only the rows it touched (old and new cursor, the selection's changed ends,
+  the old and new span under the cursor);
+- `wrap.Layout` counts rows chunk by chunk: estimated at first, made exact when seen and by a
+  background pass in 2 ms slices that never runs within 0.2 s of a key; what is on screen stays put
+  when a count above it is corrected (the only visible cost: the scrollbar is approximate for the
+  first fraction of a second in a book);
+- moves come from the headless `segment.Segmenter` (grapheme clusters per line, sentences per
+  paragraph) through `moves.target`; spans from a bucketed index (`paint.SpanIndex`).
 
 Measured by benchmarks/view_bench.py on a shared 2-core machine, Textual 8.2.8, 120x40 (War and
-Peace, 3.2 M code points, 20,000 spans, against a 1 KB article; one run, medians of three processes):
+Peace, 3.2 M code points, 20,000 spans, against a 1 KB article; one run, medians of three processes;
+the annotations are built before the clock starts, as `Store.load` would give them):
 
 | figure | this view | stock read-only TextArea, same book |
 | :- | -: | -: |
-| first drawn screen, book | 0.019 s (1.19x the 1 KB article; goal < 2) | 1.18 s (69x) |
-| key to next screen refresh, book | 1.7 ms (1.09x the 1 KB article; goal < 1.3) | 48 ms (10x) |
-| peak RSS, book (+ spans for the view) | 59 MB (0.65x the TextArea app; goal < 1.5) | 90 MB |
-
-What the laziness costs: the scrollbar is an estimate until the background pass has counted every
-chunk (about 35 ms of work in 2 ms slices, never within 0.2 s of a key); what is on screen stays put
-when a count above it is corrected.
+| first drawn screen, book | 0.019 s (1.31x the 1 KB article; goal < 2) | 1.15 s (67x) |
+| key to next screen refresh, book | 1.7 ms (1.04x the 1 KB article; goal < 1.3) | 46 ms (7.9x) |
+| peak RSS, book (+ spans for the view) | 59 MB (0.65x the TextArea app; goal < 1.5) | 91 MB |
 """
 
 from __future__ import annotations
