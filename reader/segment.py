@@ -26,6 +26,8 @@ from functools import lru_cache
 
 import regex
 
+from .model import trim_extent
+
 _CLUSTER = regex.compile(r"\X")
 _WORD = regex.compile(r"\w+|[^\w\s]+")
 _WORD_REV = regex.compile(r"(?r)\w+|[^\w\s]+")
@@ -149,11 +151,7 @@ class Segmenter:
         return self._blocks
 
     def _add_block(self, start: int, end: int, starts: list[int], ends: list[int]) -> None:
-        text = self.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_extent(self.text, start, end)
         if start < end:
             starts.append(start)
             ends.append(end)
@@ -245,7 +243,7 @@ class Segmenter:
         candidates: list[tuple[int, int]] = []
         if para[0] <= start and end <= para[1]:
             for m in _QUOTES.finditer(self.text, para[0], para[1]):
-                inner = trim(self.text, m.start() + 1, m.end() - 1)
+                inner = trim_extent(self.text, m.start() + 1, m.end() - 1)
                 candidates.extend((inner, m.span()))
             candidates.extend(self.sentences_of_block(self.block_index(para[0])))
         candidates.append(para)
@@ -255,14 +253,6 @@ class Segmenter:
             if s <= start and end <= e and (e - s) > (end - start) and s < e
         ]
         return min(fits, key=lambda se: se[1] - se[0]) if fits else None
-
-
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _is_abbreviation(text: str, block_start: int, at: int) -> bool:
@@ -310,11 +300,11 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for cut in sorted(set(cuts)):
         if cut <= pos:
             continue
-        s, e = trim(text, pos, cut)
+        s, e = trim_extent(text, pos, cut)
         if s < e:
             out.append((s, e))
         pos = cut
-    s, e = trim(text, pos, end)
+    s, e = trim_extent(text, pos, end)
     if s < e:
         out.append((s, e))
-    return out or [trim(text, start, end)]
+    return out or [trim_extent(text, start, end)]
