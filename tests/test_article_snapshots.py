@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.viewapp import ViewApp
+from viewapp import ViewApp
 
 TEXT = (
     "Kazakhstan protesters were tortured after unrest, says Human Rights Watch\n"

@@ -7,7 +7,7 @@ import pytest
 from reader.cli import main
 from reader.tui.app import SidePanel, create_app
 from reader.tui.article import ArticleView
-from tests.viewapp import ViewApp, lines
+from viewapp import ViewApp, lines
 
 EMOJI = "👍🏽"
 TRICKY = f"a{EMOJI}e\u0301中\tb"
