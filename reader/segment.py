@@ -1,20 +1,21 @@
 """Where the cursor may stop in a text: grapheme clusters, words, sentences and paragraphs.
 
 Headless (no Textual), so the moves are tested without a terminal and reused by `suggest` and
-`compare`. Everything is lazy and cached so that a keypress in a 3 MB book costs what one paragraph
-costs: grapheme boundaries per line (a `\\n` is always a cluster boundary), sentences per paragraph.
-The only whole-text passes are two C-speed regex scans (line starts and blank-line runs), each done
-once, on first use.
+`compare`. Everything is lazy and cached so that a keypress in a 3 MB book costs what one line or
+one paragraph costs: lines are found with `find`/`rfind` around the offset, grapheme boundaries are
+cached per line (a `\\n` is always a cluster boundary), sentences per paragraph. The one whole-text
+pass, a C-speed regex scan for blank lines (paragraph starts), runs once, on the first paragraph or
+sentence move.
 
 Decisions:
-- A *paragraph* is a block of non-blank lines between blank lines (or the text's ends). News text
-  that puts each paragraph on one line without blank lines still works line by line for sentences,
-  because a line without final punctuation followed by another line ends a sentence only at the end of
-  a block (the headline rule); single-newline paragraphs are joined into one block.
+- A *paragraph* is a block of non-blank lines between blank lines (or the text's ends), as news text
+  and books separate them; a single newline (a byline under a caption, a hard-wrapped book line)
+  stays inside its paragraph.
 - A *sentence* ends at `.`, `!`, `?` or `…` (plus closing quotes/brackets) followed by whitespace and
   an upper-case letter, digit, opening quote or bracket, or at the end of its block; not after a known
-  abbreviation ("Mr.", "Dr.", "U.S.", "e.g.") or a single initial ("J."). The last line of a block
-  that has no final punctuation is a sentence of its own (headlines, bylines).
+  abbreviation ("Mr.", "Dr.", "U.S.", "e.g.") or a single initial ("J."). A line without final
+  punctuation also ends a sentence when it is the last of its paragraph (a headline) or when it is
+  short (under 60% of the paragraph's longest line) and the next line starts with a capital (a byline).
 - Spans returned never include whitespace at either edge.
 """
 
@@ -25,11 +26,12 @@ from functools import lru_cache
 
 import regex
 
+from .model import trim_extent
+
 _CLUSTER = regex.compile(r"\X")
 _WORD = regex.compile(r"\w+|[^\w\s]+")
 _WORD_REV = regex.compile(r"(?r)\w+|[^\w\s]+")
 _BLANK_RUN = regex.compile(r"\n(?:[^\S\n]*\n)+")
-_NEWLINE = regex.compile(r"\n")
 _TERMINATOR = regex.compile(
     r"""[.!?…]+[\"'”’»)\]]*(?=\s+(?:[\p{Lu}\p{N}\"'“‘«(\[]|$)|$)"""
 )
@@ -49,42 +51,34 @@ class Segmenter:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts: list[int] | None = None
         self._blocks: tuple[list[int], list[int]] | None = None
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self.clusters = lru_cache(maxsize=256)(self._clusters)
 
     # ----------------------------------------------------------------- lines
 
-    @property
-    def line_starts(self) -> list[int]:
-        if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
-        return self._line_starts
+    def line_start(self, offset: int) -> int:
+        """Start of the line holding `offset` (a `\\n` belongs to the line it ends)."""
+        return self.text.rfind("\n", 0, max(0, offset)) + 1
 
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self.line_starts, offset) - 1
-
-    def line_span(self, line: int) -> tuple[int, int]:
-        """[start, end) of line `line`, without its `\\n`."""
-        starts = self.line_starts
-        start = starts[line]
-        end = starts[line + 1] - 1 if line + 1 < len(starts) else len(self.text)
-        return start, end
+    def line_end(self, start: int) -> int:
+        """End of the line starting at `start`, without its `\\n`."""
+        end = self.text.find("\n", start)
+        return len(self.text) if end < 0 else end
 
     # ----------------------------------------------------------------- grapheme clusters
 
     def _clusters(self, line: int) -> list[int]:
-        """Start offsets of the clusters of one line, plus the line's end."""
-        start, end = self.line_span(line)
-        out = [m.start() for m in _CLUSTER.finditer(self.text, start, end)]
+        """Start offsets of the clusters of the line starting at `line`, plus the line's end."""
+        end = self.line_end(line)
+        out = [m.start() for m in _CLUSTER.finditer(self.text, line, end)]
         out.append(end)
         return out
 
     def is_boundary(self, offset: int) -> bool:
         if offset <= 0 or offset >= len(self.text):
             return True
-        bounds = self.clusters(self.line_of(offset))
+        bounds = self.clusters(self.line_start(offset))
         i = bisect.bisect_left(bounds, offset)
         return i < len(bounds) and bounds[i] == offset
 
@@ -93,7 +87,7 @@ class Segmenter:
         offset = max(0, min(offset, len(self.text)))
         if offset == len(self.text):
             return offset
-        bounds = self.clusters(self.line_of(offset))
+        bounds = self.clusters(self.line_start(offset))
         return bounds[bisect.bisect_right(bounds, offset) - 1]
 
     def ceil(self, offset: int) -> int:
@@ -101,7 +95,7 @@ class Segmenter:
         offset = max(0, min(offset, len(self.text)))
         if offset == len(self.text):
             return offset
-        bounds = self.clusters(self.line_of(offset))
+        bounds = self.clusters(self.line_start(offset))
         return bounds[bisect.bisect_left(bounds, offset)]
 
     def next_cluster(self, offset: int) -> int:
@@ -109,8 +103,7 @@ class Segmenter:
         offset = self.floor(offset)
         if offset >= len(self.text):
             return len(self.text)
-        line = self.line_of(offset)
-        bounds = self.clusters(line)
+        bounds = self.clusters(self.line_start(offset))
         i = bisect.bisect_right(bounds, offset)
         return bounds[i] if i < len(bounds) else offset + 1  # past the line end: over the \n
 
@@ -118,7 +111,7 @@ class Segmenter:
         offset = self.ceil(offset)
         if offset <= 0:
             return 0
-        bounds = self.clusters(self.line_of(offset))
+        bounds = self.clusters(self.line_start(offset))
         i = bisect.bisect_left(bounds, offset)
         return bounds[i - 1] if i > 0 else offset - 1  # at a line start: back over the \n
 
@@ -158,11 +151,7 @@ class Segmenter:
         return self._blocks
 
     def _add_block(self, start: int, end: int, starts: list[int], ends: list[int]) -> None:
-        text = self.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_extent(self.text, start, end)
         if start < end:
             starts.append(start)
             ends.append(end)
@@ -184,12 +173,12 @@ class Segmenter:
     def next_paragraph(self, offset: int) -> int:
         starts = self.blocks[0]
         i = bisect.bisect_right(starts, offset)
-        return starts[i] if i < len(starts) else len(self.text)
+        return self.ceil(starts[i]) if i < len(starts) else len(self.text)
 
     def prev_paragraph(self, offset: int) -> int:
         starts = self.blocks[0]
         i = bisect.bisect_left(starts, offset) - 1
-        return starts[i] if i >= 0 else 0
+        return self.floor(starts[i]) if i >= 0 else 0
 
     # ----------------------------------------------------------------- sentences
 
@@ -227,7 +216,7 @@ class Segmenter:
         while i < len(starts):
             for start, _end in self.sentences_of_block(i):
                 if start > offset:
-                    return start
+                    return self.ceil(start)  # a combining mark on a space: not inside its cluster
             i += 1
         return len(self.text)
 
@@ -239,7 +228,7 @@ class Segmenter:
         while i >= 0:
             for start, _end in reversed(self.sentences_of_block(i)):
                 if start < offset:
-                    return start
+                    return self.floor(start)
             i -= 1
         return 0
 
@@ -254,7 +243,7 @@ class Segmenter:
         candidates: list[tuple[int, int]] = []
         if para[0] <= start and end <= para[1]:
             for m in _QUOTES.finditer(self.text, para[0], para[1]):
-                inner = trim(self.text, m.start() + 1, m.end() - 1)
+                inner = trim_extent(self.text, m.start() + 1, m.end() - 1)
                 candidates.extend((inner, m.span()))
             candidates.extend(self.sentences_of_block(self.block_index(para[0])))
         candidates.append(para)
@@ -264,14 +253,6 @@ class Segmenter:
             if s <= start and end <= e and (e - s) > (end - start) and s < e
         ]
         return min(fits, key=lambda se: se[1] - se[0]) if fits else None
-
-
-def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _is_abbreviation(text: str, block_start: int, at: int) -> bool:
@@ -319,11 +300,11 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for cut in sorted(set(cuts)):
         if cut <= pos:
             continue
-        s, e = trim(text, pos, cut)
+        s, e = trim_extent(text, pos, cut)
         if s < e:
             out.append((s, e))
         pos = cut
-    s, e = trim(text, pos, end)
+    s, e = trim_extent(text, pos, end)
     if s < e:
         out.append((s, e))
-    return out or [trim(text, start, end)]
+    return out or [trim_extent(text, start, end)]

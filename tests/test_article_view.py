@@ -8,7 +8,7 @@ from reader.cli import main
 from reader.tui.annotate import DocHeader
 from reader.tui.app import create_app
 from reader.tui.article import ArticleView
-from tests.viewapp import ViewApp, lines
+from viewapp import ViewApp, lines
 
 EMOJI = "👍🏽"
 TRICKY = f"a{EMOJI}e\u0301中\tb"
@@ -249,6 +249,12 @@ async def test_ghost_spans_are_italic_and_refresh_spans_redraws() -> None:
         view.refresh_spans()
         await pilot.pause()
         assert view.render_line(0).crop(0, 1)._segments[0].style.bgcolor != before
+        from rich.style import Style
+
+        view.span_style = lambda span: Style(strike=True) if span.label == "claim" else None
+        await pilot.pause()
+        assert view.render_line(0).crop(0, 1)._segments[0].style.strike  # side A/B marks, later
+        assert not view.render_line(0).crop(6, 7)._segments[0].style.strike
 
 
 async def test_app_shows_the_first_document_and_its_header(project) -> None:
@@ -266,3 +272,47 @@ async def test_app_shows_the_first_document_and_its_header(project) -> None:
 def test_annotate_unknown_document_is_a_usage_error(project, capsys) -> None:
     assert main(["--project", str(project.path), "annotate", "nope"]) == 2
     assert "no document 'nope'" in capsys.readouterr().err
+
+
+async def test_escape_without_selection_reaches_the_app() -> None:
+    class App2(ViewApp):
+        BINDINGS = [("escape", "app_escape", "")]
+        escaped = 0
+
+        def action_app_escape(self) -> None:
+            self.escaped += 1
+
+    app = App2(ARTICLE)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.press("shift+right", "escape")
+        assert app.query_one(ArticleView).selection is None and app.escaped == 0
+        await pilot.press("escape")
+        assert app.escaped == 1
+
+
+async def test_screen_stays_put_when_row_counts_become_exact() -> None:
+    text = "\n\n".join(("word " * (30 + i % 50)).strip() for i in range(3000))  # long lines
+    app = ViewApp(text)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        view._last_input = float("inf")  # hold the background pass back
+        view.scroll_to_offset(len(text) * 3 // 4)
+        await pilot.pause()
+        before = lines(view)
+        assert not view.layout.exact
+        view.layout.complete()  # every estimate above the screen corrected at once
+        await pilot.pause()
+        assert view.layout.exact
+        assert lines(view) == before
+        y, _ = view.layout.locate(view.cursor)
+        assert view.scroll_offset.y <= y < view.scroll_offset.y + 12
+
+
+async def test_raw_control_characters_never_reach_the_terminal() -> None:
+    app = ViewApp("a\x1b[31mb\x07c")  # not through the corpus: raw ESC and BEL
+    async with app.run_test(size=(40, 4)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert lines(view)[0] == "a\u241b[31mb\u2407c"
+        view.move_to(2)
+        assert view.layout.locate(view.cursor) == (0, 2)

@@ -11,7 +11,7 @@ from reader.tui.wrap import TAB, Layout
 
 
 def rows(text: str, width: int) -> list[str]:
-    layout = Layout(Segmenter(text), width)
+    layout = Layout(Segmenter(text), width).complete()
     return [text[r.start : r.end] for r in map(layout.row, range(layout.height))]
 
 
@@ -42,12 +42,23 @@ def test_locate_and_offset_at_wide_and_combining() -> None:
     assert layout.offset_at(0, 99) == len(text)
 
 
-def test_book_layout_counts_rows_without_wrapping_every_line() -> None:
-    text = ("word " * 40 + "\n") * 5000
-    layout = Layout(Segmenter(text), 50)
+def test_book_layout_is_lazy_then_exact() -> None:
+    line = "word " * 40 + "\n"
+    text = line * 5000
+    changes = []
+    layout = Layout(Segmenter(text), 50, lambda first, old, delta: changes.append(delta))
+    assert layout.row(0) == (0, 0, 50, False)
+    assert layout.exact_next()  # chunk 0 was exact already: this is chunk 1
+    assert not layout.exact
+    y, x = layout.locate(len(line) * 4000 + 55)  # deep in the text: only its chunk is counted
+    assert layout.offset_at(y, x) == len(line) * 4000 + 55
+    assert sum(lines is not None for lines in layout._lines) == 3
+    layout.complete()
+    assert layout.exact
     assert layout.height == 5000 * 4 + 1  # and the empty line after the last \n
-    assert layout.breaks.cache_info().currsize == 0
-    assert layout.row(4 * 2500 + 1).start == len("word " * 40 + "\n") * 2500 + 50
+    assert layout.locate(len(line) * 4000 + 55) == (4000 * 4 + 1, 5)
+    assert layout.row(4 * 2500 + 1).start == len(line) * 2500 + 50
+    assert changes  # the estimates were corrected, and the owner told
 
 
 TEXTS = st.lists(
@@ -59,7 +70,7 @@ TEXTS = st.lists(
 @given(TEXTS, st.integers(min_value=4, max_value=20))
 def test_rows_tile_the_text_and_fit(text: str, width: int) -> None:
     seg = Segmenter(text)
-    layout = Layout(seg, width)
+    layout = Layout(seg, width).complete()
     ok = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
     pieces = []
     for y in range(layout.height):

@@ -1,42 +1,57 @@
 """The article view: one document, its spans in their label colours, a cursor and a selection.
 
 Why a `ScrollView` with the Line API rather than a read-only `TextArea`: a TextArea moves by code
-point (an emoji with a skin tone takes two presses), counts columns in code points, and does
+point (an emoji with a skin tone takes two presses), counts columns in code points, does
 whole-document work per rendered line (1 MB: 90 ms a key; 5 MB: 440 ms) and wraps everything on its
-first render (1.2 s at 1 MB). Here `render_line(y)` draws only the visible rows, from an LRU cache of
-Strips keyed on what a row shows; wrapping counts rows with string arithmetic and computes break
-positions only for rows that are drawn or navigated (`wrap.Layout`); moves come from the headless
-`segment.Segmenter` (grapheme clusters, words, sentences, paragraphs, cached per line or paragraph);
-spans are found through a bucketed index (`paint.SpanIndex`), so 20,000 spans cost nothing per key.
+first render (1.2 s at 1 MB). Here nothing is proportional to the document's length per key or
+before the first screen:
+- `render_line(y)` draws only visible rows, from an LRU cache of Strips keyed on what a row shows,
+  and a move redraws only the rows it touched (old and new cursor, the selection's changed ends,
+  the old and new span under the cursor);
+- `wrap.Layout` counts rows chunk by chunk: estimated at first, made exact when seen and by a
+  background pass in 2 ms slices that never runs within 0.2 s of a key; what is on screen stays put
+  when a count above it is corrected (the only visible cost: the scrollbar is approximate for the
+  first fraction of a second in a book);
+- moves come from the headless `segment.Segmenter` (grapheme clusters per line, sentences per
+  paragraph) through `moves.target`; spans from a bucketed index (`paint.SpanIndex`).
 
-Measured by benchmarks/view_bench.py on this 2-core machine (War and Peace, 3.3 MB, 20,000 spans,
-versus a 1 KB article; the same run):
-BENCH_FIGURES
+Measured by benchmarks/view_bench.py on a shared 2-core machine, Textual 8.2.8, 120x40 (War and
+Peace, 3.2 M code points, 20,000 spans, against a 1 KB article; one run, medians of three processes;
+the annotations are built before the clock starts, as `Store.load` would give them):
+
+| figure | this view | stock read-only TextArea, same book |
+| :- | -: | -: |
+| first drawn screen, book | 0.019 s (1.31x the 1 KB article; goal < 2) | 1.15 s (67x) |
+| key to next screen refresh, book | 1.7 ms (1.04x the 1 KB article; goal < 1.3) | 46 ms (7.9x) |
+| peak RSS, book (+ spans for the view) | 59 MB (0.65x the TextArea app; goal < 1.5) | 91 MB |
 """
 
 from __future__ import annotations
 
+from time import perf_counter
 from typing import Callable
 
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from ..model import DocAnnotations, Span
 from ..schema import Schema
 from ..segment import Segmenter
 from .paint import Palette, SpanIndex, paint_row
+from .moves import target
+from .palette import make_palette
 from .wrap import Layout, Row
 
 MEASURE = 88
-"""Widest text column in cells: longer lines are hard to read, so a wide terminal gets margins."""
+"""Widest text column in cells: longer lines are hard to read (a wide pane keeps the rest blank)."""
 
 
 def _b(key: str, action: str, description: str, ident: str, show: bool = False) -> Binding:
@@ -107,7 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         overflow-x: hidden;
         & > .article--cursor { background: $foreground; color: $surface; }
-        & > .article--selection { background: $accent 45%; }
+        & > .article--selection { background: $foreground 35%; color: $foreground; }
         & > .article--focus { text-style: bold; }
         & > .article--overlap { text-style: underline; }
         & > .article--ghost { text-style: italic; }
@@ -142,14 +157,18 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.schema = schema
-        self.span_style: Callable[[Span], Style | None] | None = None
-        """Optional extra style per span, drawn over its tint (e.g. side A/B in a review)."""
+        self._span_style: Callable[[Span], Style | None] | None = None
         self._ghosts: list[Span] = []
         self._ghost_index = SpanIndex(())
         self._ghost_epoch = 0
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._palette: Palette | None = None
         self._dragging = False
+        self._indexer: Timer | None = None
+        self._focus_key: tuple[int, int] | None = None
+        self._focus: Span | None = None
+        self._last_input = 0.0
+        self._drawn: tuple | None = None
         self.load(annotations)
 
     # ----------------------------------------------------------------- document
@@ -162,6 +181,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._index_version = -1
         self._index = SpanIndex(())
         self._strips.clear()
+        self._drawn = None
         self._cursor = self.seg.floor(annotations.cursor)
         self.anchor: int | None = None
         """The fixed end of the selection (None: no selection)."""
@@ -184,6 +204,17 @@ class ArticleView(ScrollView, can_focus=True):
         if self.anchor is None or self.anchor == self._cursor:
             return None
         return min(self.anchor, self._cursor), max(self.anchor, self._cursor)
+
+    @property
+    def span_style(self) -> Callable[[Span], Style | None] | None:
+        """Optional extra style per span, drawn over its tint (e.g. side A/B in a review)."""
+        return self._span_style
+
+    @span_style.setter
+    def span_style(self, hook: Callable[[Span], Style | None] | None) -> None:
+        self._span_style = hook
+        self._strips.clear()
+        self.refresh()
 
     @property
     def ghost_spans(self) -> list[Span]:
@@ -212,6 +243,13 @@ class ArticleView(ScrollView, can_focus=True):
         """The innermost span containing the cursor."""
         hits = self._spans().at(self._cursor)
         return hits[0] if hits else None
+
+    def _focus_span(self) -> Span | None:
+        """`span_at_cursor`, computed once per cursor position and annotation version (per frame)."""
+        key = (self._cursor, self.annotations.version)
+        if self._focus_key != key:
+            self._focus_key, self._focus = key, self.span_at_cursor()
+        return self._focus
 
     # ----------------------------------------------------------------- moving
 
@@ -252,56 +290,44 @@ class ArticleView(ScrollView, can_focus=True):
         self._changed()
 
     def _changed(self) -> None:
-        self.refresh()
+        """Redraw what the change touched (only those rows: a key costs the same in any document)
+        and tell the parents."""
+        focus = self._focus_span()
+        state = (self._cursor, self.selection, (focus.start, focus.end) if focus else None)
+        old, self._drawn = self._drawn, state
+        if old is None or self._layout is None:
+            self.refresh()
+        else:
+            ranges = [(old[0], old[0]), (state[0], state[0])]
+            if old[1] != state[1]:
+                if old[1] and state[1]:  # only where the two selections differ
+                    ranges.append(tuple(sorted((old[1][0], state[1][0]))))
+                    ranges.append(tuple(sorted((old[1][1], state[1][1]))))
+                else:
+                    ranges.extend(r for r in (old[1], state[1]) if r)
+            if old[2] != state[2]:
+                ranges.extend(r for r in (old[2], state[2]) if r)
+            for start, end in ranges:
+                self._refresh_range(start, end)
         self.post_message(self.CursorMoved(self, self._cursor, self.selection))
 
-    def _target(self, kind: str) -> int:
-        seg, cur = self.seg, self._cursor
-        if kind not in ("up", "down", "page_up", "page_down"):
-            self._goal_x = None
-        if kind == "left":
-            return seg.prev_cluster(cur)
-        if kind == "right":
-            return seg.next_cluster(cur)
-        if kind == "word_next":
-            return seg.next_word(cur)
-        if kind == "word_prev":
-            return seg.prev_word(cur)
-        if kind == "sentence_next":
-            return seg.next_sentence(cur)
-        if kind == "sentence_prev":
-            return seg.prev_sentence(cur)
-        if kind == "paragraph_next":
-            return seg.next_paragraph(cur)
-        if kind == "paragraph_prev":
-            return seg.prev_paragraph(cur)
-        if kind == "start":
-            return 0
-        if kind == "end":
-            return len(seg.text)
+    def _refresh_range(self, start: int, end: int) -> None:
+        """Redraw the rows on screen that show offsets start..end."""
         layout = self.layout
-        y, x = layout.locate(cur)
-        if kind == "line_start":
-            return layout.row(y).start
-        if kind == "line_end":
-            row = layout.row(y)
-            return row.end if row.last else layout.offset_at(y, layout.width + 1)
-        if self._goal_x is None:
-            self._goal_x = x
-        step = {"up": -1, "down": 1}.get(kind) or max(1, self._page_height - 1) * (
-            -1 if kind == "page_up" else 1
-        )
-        if kind.startswith("page"):
-            self.scroll_to(y=self.scroll_offset.y + step, animate=False)
-        target_y = y + step
-        if target_y < 0:
-            return 0
-        if target_y >= layout.height:
-            return len(seg.text)
-        return layout.offset_at(target_y, self._goal_x)
+        top = round(self.scroll_offset.y)
+        bottom = top + self._page_height
+        first = max(layout.locate(start)[0], top)
+        last = min(layout.locate(end)[0], bottom - 1)
+        if first <= last:
+            self.refresh_lines(first, last - first + 1)
 
     def action_move(self, kind: str, select: bool = False) -> None:
-        self.move_to(self._target(kind), select)
+        self._last_input = perf_counter()
+        page = max(1, self._page_height - 1)
+        offset, self._goal_x = target(self.seg, self.layout, self._cursor, kind, self._goal_x, page)
+        if kind in ("page_up", "page_down"):  # the page moves with the cursor
+            self.scroll_to(y=self.scroll_offset.y + (page if kind == "page_down" else -page), animate=False)
+        self.move_to(offset, select)
 
     def action_toggle_selection(self) -> None:
         if self._visual or self.anchor is not None:
@@ -312,6 +338,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._changed()
 
     def action_clear_selection(self) -> None:
+        if self.anchor is None and not self._visual:
+            raise SkipAction()  # nothing to clear: escape goes on to the screen and the app
         self.clear_selection()
 
     def action_select_sentence(self) -> None:
@@ -339,17 +367,59 @@ class ArticleView(ScrollView, can_focus=True):
         """The rows at the current width (rebuilt when the width changed)."""
         width = self._wrap_width()
         if self._layout is None or self._layout.width != width:
-            self._layout = Layout(self.seg, width)
+            self._layout = Layout(self.seg, width, self._rows_changed)
             self._strips.clear()
-            self.virtual_size = Size(self.scrollable_content_region.width, self._layout.height)
+            self._update_virtual_size()
+            if self.is_mounted and self._indexer is None:
+                self._indexer = self.set_interval(1 / 50, self._index_step, name="article-index")
         return self._layout
 
+    def _update_virtual_size(self) -> None:
+        if self._layout is not None:
+            self.virtual_size = Size(self.scrollable_content_region.width, self._layout.height)
+
+    def _rows_changed(self, first: int, old: int, delta: int) -> None:
+        """A chunk's estimated row count became exact: keep the rows on screen where they are."""
+        self._update_virtual_size()
+        if first + old <= self.scroll_offset.y:
+            self.scroll_to(y=self.scroll_offset.y + delta, animate=False)
+
+    def _index_step(self) -> None:
+        """Background work in slices of two milliseconds, never within 0.2 s of a key or a click:
+        the span index, then exact row counts (so the scrollbar becomes exact), then nothing."""
+        now = perf_counter()
+        if now - self._last_input < 0.2:
+            return
+        self._spans()
+        layout = self.layout
+        deadline = now + 0.002
+        while perf_counter() < deadline:
+            if not layout.exact_next():
+                if self._indexer is not None:
+                    self._indexer.stop()
+                    self._indexer = None
+                return
+
+    def _prepare_screen(self) -> None:
+        """Make the rows on screen exact before they are drawn (no jump while drawing)."""
+        layout = self.layout
+        top = round(self.scroll_offset.y)
+        for y in range(top, min(top + self._page_height, layout.height)):
+            layout.row(y)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._layout is not None:
+            self._prepare_screen()
+
     def _relayout(self) -> None:
-        self.layout  # noqa: B018 - builds it and sets the virtual size
+        if self.scrollable_content_region.width > 0:  # not before the first real size
+            self.layout  # noqa: B018 - builds it and sets the virtual size
 
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
         self._show_cursor()
+        self._prepare_screen()
 
     def on_mount(self) -> None:
         self._relayout()
@@ -378,6 +448,7 @@ class ArticleView(ScrollView, can_focus=True):
         if event.button != 1:
             return
         self.focus()
+        self._last_input = perf_counter()
         self._dragging = True
         self.capture_mouse()
         self._goal_x = None
@@ -406,30 +477,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _get_palette(self) -> Palette:
         if self._palette is None:
-            base = self.rich_style
-            _, background = self.background_colors
-            tint: dict[str, Style] = {}
-            focus: dict[str, Style] = {}
-            ghost: dict[str, Style] = {}
-            focus_style = self.get_component_rich_style("article--focus", partial=True)
-            ghost_style = self.get_component_rich_style("article--ghost", partial=True)
-            for label in self.schema.labels:
-                colour = Color.parse(label.color)
-                tint[label.name] = Style(bgcolor=background.blend(colour, 0.35).rich_color)
-                focus[label.name] = (
-                    Style(bgcolor=background.blend(colour, 0.65).rich_color) + focus_style
-                )
-                ghost[label.name] = Style(color=colour.rich_color) + ghost_style
-            self._palette = Palette(
-                base=base,
-                cursor=self.get_component_rich_style("article--cursor", partial=True),
-                selection=self.get_component_rich_style("article--selection", partial=True),
-                overlap=self.get_component_rich_style("article--overlap", partial=True),
-                tint=tint,
-                focus=focus,
-                ghost=ghost,
-                fallback=Style(underline=True),
-            )
+            self._palette = make_palette(self, self.schema)
         return self._palette
 
     def render_line(self, y: int) -> Strip:
@@ -442,8 +490,8 @@ class ArticleView(ScrollView, can_focus=True):
         row = layout.row(y)
         spans = self._spans().overlapping(row.start, row.end + 1)
         ghosts = self._ghost_index.overlapping(row.start, row.end + 1)
-        focus = self.span_at_cursor()
-        if focus is not None and focus not in spans:
+        focus = self._focus_span()
+        if focus is not None and not (focus.start <= row.end and row.start < focus.end):
             focus = None
         cursor = self._cursor if row.start <= self._cursor <= row.end else -1
         selection = self.selection

@@ -30,26 +30,33 @@ BUCKET = 2048
 
 
 class SpanIndex:
-    """Spans by position: which spans overlap [start, end), in time independent of their number."""
+    """Spans by position: which spans overlap [start, end), in time independent of their number.
+
+    Spans are bucketed by start; the few longer than a bucket are also kept aside and checked on
+    every query. Building it is one pass over the spans (20,000: a few milliseconds)."""
 
     def __init__(self, spans: Iterable[Span]) -> None:
         buckets: dict[int, list[Span]] = defaultdict(list)
+        long: list[Span] = []
         for span in spans:
-            for b in range(span.start // BUCKET, (span.end - 1) // BUCKET + 1):
-                buckets[b].append(span)
+            buckets[span.start // BUCKET].append(span)
+            if span.end - span.start > BUCKET:
+                long.append(span)
         self._buckets = dict(buckets)
+        self._long = long
 
     def overlapping(self, start: int, end: int) -> list[Span]:
-        found: dict[str, Span] = {}
-        for b in range(start // BUCKET, max(start, end - 1) // BUCKET + 1):
+        found = [s for s in self._long if s.start < end and start < s.end]
+        seen = {s.id for s in found}
+        for b in range(start // BUCKET - 1, max(start, end - 1) // BUCKET + 1):
             for span in self._buckets.get(b, ()):
-                if span.start < end and start < span.end:
-                    found[span.id] = span
-        return list(found.values())
+                if span.start < end and start < span.end and span.id not in seen:
+                    found.append(span)
+        return found
 
     def at(self, offset: int) -> list[Span]:
         """Spans containing `offset`, innermost (shortest) first."""
-        hits = [s for s in self._buckets.get(offset // BUCKET, ()) if s.start <= offset < s.end]
+        hits = self.overlapping(offset, offset + 1)
         return sorted(hits, key=lambda s: (s.end - s.start, s.start, s.id))
 
 

@@ -6,9 +6,12 @@ measure) or, in a word longer than the measure, between two grapheme clusters. W
 `cell_len` of each cluster (the same sums the Strips use, so what we map is what Textual draws); a
 tab is expanded to the next multiple of `TAB` cells from the row's start.
 
-Cost: counting rows touches every line once per width (a 3 MB book: tens of milliseconds), but only
-with `len()` for lines that obviously fit; the break positions of a line are computed when that line
-is drawn or navigated, and kept in an LRU cache.
+Lazy, so that opening a 3 MB book costs what its first screen costs: the text is cut into chunks of
+`CHUNK` code points (each holding the lines that start in it); a chunk's row count is an estimate
+until the chunk is *made exact* (its lines found and counted), which happens when one of its rows is
+asked for, and for every chunk in the background (`exact_next`). The owner is told of every change
+of a chunk's row count, so it can keep what is on screen in place. Break positions of a line are
+computed when the line is drawn or navigated, and kept in an LRU cache.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import bisect
 from functools import lru_cache
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import regex
 from rich.cells import cell_len
@@ -24,16 +27,8 @@ from rich.cells import cell_len
 from ..segment import Segmenter
 
 TAB = 8
-
-
-class Row(NamedTuple):
-    line: int
-    start: int
-    end: int
-    """Exclusive; the `\\n` is not part of any row."""
-    last: bool
-    """Last row of its line: its end is a place for the cursor (the line's end)."""
-
+CHUNK = 16384
+"""Code points per chunk: one chunk is made exact in about a millisecond."""
 
 _NARROW = regex.compile(r"[\x20-\x7e\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2500-\u25ff]*")
 """Characters that are one cluster and one cell each (rich agrees): lines made only of these wrap by
@@ -45,42 +40,127 @@ def tab_width(col: int, width: int) -> int:
     return max(1, min(TAB - col % TAB, width - col))
 
 
+_CONTROL = regex.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
+
+
+def visible(cluster: str) -> str:
+    """What to draw for a cluster: control characters as their pictures, so that text loaded
+    without `corpus` (which already does this) still never sends ESC to the terminal."""
+    return cluster.translate(_PICTURES) if _CONTROL.search(cluster) else cluster
+
+
 def _is_break(cluster: str) -> bool:
     return cluster == " " or cluster == "\t"
 
 
-class Layout:
-    """The rows of one text at one width."""
+class Row(NamedTuple):
+    line: int
+    """Offset where the row's text line starts."""
+    start: int
+    end: int
+    """Exclusive; the `\\n` is not part of any row."""
+    last: bool
+    """Last row of its line: its end is a place for the cursor (the line's end)."""
 
-    def __init__(self, seg: Segmenter, width: int) -> None:
+
+class Layout:
+    """The rows of one text at one width, counted chunk by chunk."""
+
+    def __init__(
+        self, seg: Segmenter, width: int, on_change: Callable[[int, int, int], None] | None = None
+    ) -> None:
         self.seg = seg
         self.text = seg.text
         self.width = max(4, width)
+        self.on_change = on_change
+        """Called with (first row of the chunk, its old row count, the change) when a count changes."""
         self.breaks = lru_cache(maxsize=1024)(self._breaks)
-        starts = seg.line_starts
-        text = self.text
-        n = len(starts)
-        width = self.width
-        half = width // 2
-        counts = [1] * n
-        tabbed = {seg.line_of(m.start()) for m in regex.finditer("\t", text)}
-        for i in range(n):
-            start = starts[i]
-            end = starts[i + 1] - 1 if i + 1 < n else len(text)
-            if end - start > half or i in tabbed:
-                counts[i] = len(self._breaks(i))
-        self.first_row = [0, *accumulate(counts)]
-        """first_row[i]: the row where line i starts; the last item is the number of rows."""
+        n = len(self.text)
+        self.chunks = n // CHUNK + 1
+        self._lines: list[list[int] | None] = [None] * self.chunks
+        self._line_rows: list[list[int]] = [[] for _ in range(self.chunks)]
+        self._counts = [self._estimate(k) for k in range(self.chunks)]
+        self._prefix: list[int] | None = None
+        self._next = 0
+
+    def _estimate(self, k: int) -> int:
+        """Rows of chunk k before it is counted: from its length alone (no pass over the text)."""
+        a, b = k * CHUNK, min(len(self.text), (k + 1) * CHUNK)
+        return max(1, round((b - a) / (0.9 * self.width)))
+
+    @property
+    def prefix(self) -> list[int]:
+        """prefix[k]: the first row of chunk k (estimated before it); the last item is the height."""
+        if self._prefix is None:
+            self._prefix = [0, *accumulate(self._counts)]
+        return self._prefix
 
     @property
     def height(self) -> int:
-        return self.first_row[-1]
+        return self.prefix[-1]
+
+    @property
+    def exact(self) -> bool:
+        return all(lines is not None for lines in self._lines)
+
+    def exact_next(self) -> bool:
+        """Make the next estimated chunk exact; False when none is left."""
+        while self._next < self.chunks and self._lines[self._next] is not None:
+            self._next += 1
+        if self._next >= self.chunks:
+            return False
+        self._make_exact(self._next)
+        return True
+
+    def complete(self) -> "Layout":
+        while self.exact_next():
+            pass
+        return self
+
+    def _make_exact(self, k: int) -> None:
+        text, width = self.text, self.width
+        limit = (k + 1) * CHUNK
+        lines: list[int] = []
+        start = 0 if k == 0 else text.find("\n", k * CHUNK - 1) + 1
+        if (k == 0 or start > 0) and start < limit:
+            lines.append(start)
+            while (nl := text.find("\n", lines[-1])) >= 0 and nl + 1 < limit:
+                lines.append(nl + 1)
+        counts = []
+        for i, line in enumerate(lines):
+            end = lines[i + 1] - 1 if i + 1 < len(lines) else self.seg.line_end(line)
+            if end - line <= width // 2 and text.find("\t", line, end) < 0:
+                counts.append(1)
+            elif end - line <= width and _NARROW.fullmatch(text, line, end):
+                counts.append(1)
+            else:
+                counts.append(len(self._breaks(line)))
+        self._lines[k] = lines
+        self._line_rows[k] = [0, *accumulate(counts)]
+        old = self._counts[k]
+        total = self._line_rows[k][-1]
+        if total != old:
+            first = self.prefix[k]
+            self._counts[k] = total
+            self._prefix = None
+            if self.on_change is not None:
+                self.on_change(first, old, total - old)
+
+    def _chunk_of_row(self, y: int) -> int:
+        while True:
+            prefix = self.prefix
+            y = min(max(y, 0), prefix[-1] - 1)
+            k = bisect.bisect_right(prefix, y) - 1
+            if self._lines[k] is not None:
+                return k
+            self._make_exact(k)
 
     # ----------------------------------------------------------------- breaking
 
     def _breaks(self, line: int) -> list[int]:
-        """Offsets where the rows of `line` start (the first is the line's start)."""
-        start, end = self.seg.line_span(line)
+        """Offsets where the rows of the line starting at `line` start (the first is `line`)."""
+        start, end = line, self.seg.line_end(line)
         text = self.text
         width = self.width
         if end - start <= width // 2 and "\t" not in text[start:end]:
@@ -101,7 +181,7 @@ class Layout:
             out.append(pos)
         return out
 
-    def _breaks_cells(self, line: int, start: int, end: int) -> list[int]:
+    def _breaks_cells(self, line: int, start: int, end: int) -> list[int]:  # noqa: ARG002
         text, width = self.text, self.width
         bounds = self.seg.clusters(line)
         out = [start]
@@ -113,7 +193,7 @@ class Layout:
             off = bounds[i]
             cluster = text[off : bounds[i + 1]]
             space = _is_break(cluster)
-            w = tab_width(col, width) if cluster == "\t" else cell_len(cluster)
+            w = tab_width(col, width) if cluster == "\t" else cell_len(visible(cluster))
             if col + w > width + space and col > 0:
                 if last_break > row_start:
                     row_start, col = last_break, col - col_at_break
@@ -131,13 +211,16 @@ class Layout:
     # ----------------------------------------------------------------- rows
 
     def row(self, y: int) -> Row:
-        line = bisect.bisect_right(self.first_row, y) - 1
-        line = min(max(line, 0), len(self.seg.line_starts) - 1)
+        k = self._chunk_of_row(y)
+        y = min(max(y, 0), self.height - 1) - self.prefix[k]
+        line_rows = self._line_rows[k]
+        i = bisect.bisect_right(line_rows, y) - 1
+        line = self._lines[k][i]  # type: ignore[index]
         starts = self.breaks(line)
-        k = min(max(y - self.first_row[line], 0), len(starts) - 1)
-        last = k + 1 >= len(starts)
-        end = self.seg.line_span(line)[1] if last else starts[k + 1]
-        return Row(line, starts[k], end, last)
+        j = min(y - line_rows[i], len(starts) - 1)
+        last = j + 1 >= len(starts)
+        end = self.seg.line_end(line) if last else starts[j + 1]
+        return Row(line, starts[j], end, last)
 
     def cells(self, row: Row) -> list[tuple[int, str, int]]:
         """(offset, text to draw, cells) for each cluster of a row; tabs become spaces."""
@@ -154,8 +237,9 @@ class Layout:
                 w = tab_width(col, self.width)
                 out.append((bounds[i], " " * w, w))
             else:
-                w = cell_len(cluster)
-                out.append((bounds[i], cluster, w))
+                shown = visible(cluster)
+                w = cell_len(shown)
+                out.append((bounds[i], shown, w))
             col += w
             i += 1
         return out
@@ -163,10 +247,15 @@ class Layout:
     def locate(self, offset: int) -> tuple[int, int]:
         """(row, cell column) where the cursor at `offset` is drawn."""
         offset = max(0, min(offset, len(self.text)))
-        line = self.seg.line_of(offset)
+        line = self.seg.line_start(offset)
+        k = line // CHUNK
+        if self._lines[k] is None:
+            self._make_exact(k)
+        lines = self._lines[k]
+        i = bisect.bisect_left(lines, line)  # type: ignore[arg-type]
         starts = self.breaks(line)
-        k = bisect.bisect_right(starts, offset) - 1
-        y = self.first_row[line] + k
+        j = bisect.bisect_right(starts, offset) - 1
+        y = self.prefix[k] + self._line_rows[k][i] + j
         x = 0
         for off, _text, w in self.cells(self.row(y)):
             if off >= offset:
@@ -176,7 +265,6 @@ class Layout:
 
     def offset_at(self, y: int, x: int) -> int:
         """The offset of the cluster drawn at cell (x, y); past a row's end, its end."""
-        y = max(0, min(y, self.height - 1))
         row = self.row(y)
         col = 0
         cells = self.cells(row)
