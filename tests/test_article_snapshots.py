@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from viewapp import ViewApp
+from tests.viewapp import ViewApp
 
 TEXT = (
     "Kazakhstan protesters were tortured after unrest, says Human Rights Watch\n"

@@ -8,7 +8,7 @@ from reader.cli import main
 from reader.tui.annotate import DocHeader
 from reader.tui.app import create_app
 from reader.tui.article import ArticleView
-from viewapp import ViewApp, lines
+from tests.viewapp import ViewApp, lines
 
 EMOJI = "👍🏽"
 TRICKY = f"a{EMOJI}e\u0301中\tb"
