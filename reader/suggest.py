@@ -35,8 +35,11 @@ import regex
 import yaml
 
 from .errors import UserError
-from .model import Document, Relation, Span
+from .model import DocAnnotations, Document, Relation, Span
 from .schema import Schema
+from .suggestions import (  # noqa: F401  the review API, re-exported: one import for the TUI
+    Rejected, accept, accept_all, pending_relations, pending_spans, prune, reject, restore, suggestions_at,
+)
 
 DEFAULT_CUES_TEXT = resources.files("reader").joinpath("data/suggest.yaml").read_text("utf-8")
 PROJECT_CUES = Path("annotations") / "suggest.yaml"
@@ -661,3 +664,81 @@ def suggest(document: Document | str, cues: Cues | None = None, schema: Schema |
         seen.add(pair)
         out.relations.append(Relation(f"gr{len(out.relations) + 1}", pair[0], pair[1]))
     return out
+
+
+# --------------------------------------------------------------------------- into an annotator's file
+
+
+@dataclass
+class SuggestReport:
+    """What `suggest_into` wrote for one document: one line of `reader suggest`'s summary."""
+
+    doc_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    links: int = 0
+    skipped: int = 0
+    """Suggestions left out because the annotator already has that span."""
+
+    def __str__(self) -> str:
+        order = ("quote", "source", "claim", "allegation")
+        labels = sorted(self.counts, key=lambda l: (order.index(l) if l in order else len(order), l))
+        parts = ", ".join(f"{self.counts[l]} {l}{'s' if self.counts[l] != 1 else ''}" for l in labels)
+        line = f"{self.doc_id}: {parts or 'no suggestions'}; {self.links} link{'s' if self.links != 1 else ''}"
+        if self.skipped:
+            line += f"; {self.skipped} left out (already annotated)"
+        return line
+
+
+def suggest_into(ann: DocAnnotations, cues: Cues | None = None) -> SuggestReport:
+    """Replace `ann`'s pending suggestions with fresh ones, never over the annotator's own spans.
+
+    A suggestion at the extent of an existing span, or overlapping an existing span of its label, is
+    left out (the annotator has decided that one); its suggested links then go to that span instead,
+    unless it has such a link already. Real spans and links are not touched.
+    """
+    found = suggest(ann.document, cues, ann.schema)
+    existing = sorted(ann.spans.values(), key=lambda s: (s.start, s.end))
+    extents = {(s.start, s.end) for s in existing}
+    by_label: dict[str, tuple[list[int], list[int], list[Span]]] = {}
+    for s in existing:
+        starts, maxends, spans = by_label.setdefault(s.label, ([], [], []))
+        starts.append(s.start)
+        maxends.append(max(s.end, maxends[-1] if maxends else 0))
+        spans.append(s)
+
+    def same_label_overlap(g: Span) -> Span | None:
+        starts, maxends, spans = by_label.get(g.label, ([], [], []))
+        j = bisect.bisect_left(starts, g.end) - 1
+        while j >= 0 and maxends[j] > g.start:
+            if spans[j].end > g.start:
+                return spans[j]
+            j -= 1
+        return None
+
+    report = SuggestReport(ann.document.id)
+    kept: list[Span] = []
+    to: dict[str, str | None] = {}
+    for g in found.spans:
+        hit = same_label_overlap(g)
+        if hit is not None or (g.start, g.end) in extents:
+            to[g.id] = hit.id if hit is not None else None
+            report.skipped += 1
+            continue
+        new = Span(f"g{len(kept) + 1}", g.start, g.end, g.label, g.text, dict(g.attrs), g.note)
+        to[g.id] = new.id
+        kept.append(new)
+        report.counts[new.label] = report.counts.get(new.label, 0) + 1
+    rels: list[Relation] = []
+    seen: set[tuple[str, str]] = set()
+    for r in found.relations:
+        head, tail = to.get(r.head), to.get(r.tail)
+        if head is None or tail is None or (head, tail) in seen:
+            continue
+        if head in ann.spans and any(x.head == head and x.label == r.label for x in ann.relations.values()):
+            continue  # the annotator has attributed it already
+        seen.add((head, tail))
+        rels.append(Relation(f"gr{len(rels) + 1}", head, tail, r.label))
+    ann.suggested_spans, ann.suggested_relations = kept, rels
+    ann.version += 1
+    report.links = len(rels)
+    return report
