@@ -26,6 +26,7 @@ few hundred characters around each match.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -70,13 +71,31 @@ def _words(items: Any) -> frozenset[str]:
     return frozenset(str(i).lower() for i in items or ())
 
 
-def _phrase_pattern(phrases: Any) -> regex.Pattern | None:
-    """One compiled alternation of whole-word phrases, longest first, spaces matching any whitespace."""
-    alts = sorted({str(p).strip().lower() for p in phrases or () if str(p).strip()}, key=len, reverse=True)
-    if not alts:
+def _trie(words: list[str]) -> str:
+    """An alternation shaped as a trie (say|said|s(?:ays|tated)...): no backtracking over long lists."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return build(root)
+
+
+def _phrase_pattern(phrases: Any) -> re.Pattern | None:
+    """One compiled pattern of whole-word phrases (any case; a space matches any run of whitespace)."""
+    words = sorted({" ".join(str(p).lower().split()) for p in phrases or () if str(p).strip()})
+    if not words:
         return None
-    body = "|".join(r"\s+".join(regex.escape(w) for w in a.split()) for a in alts)
-    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}'’\-])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}'’\-])", regex.I)
+    return re.compile(rf"(?<![\w'’\-])(?:{_trie(words)})(?![\w'’\-])", re.I)
 
 
 class Cues:
@@ -104,7 +123,7 @@ class Cues:
         )
         self.accusation_re = _phrase_pattern(data.get("accusations"))
         numbers = _phrase_pattern(data.get("number_words"))
-        self.number_re = regex.compile(r"\d" + (f"|{numbers.pattern}" if numbers else ""), regex.I)
+        self.number_re = re.compile(r"\d" + (f"|{numbers.pattern}" if numbers else ""), re.I)
         closers: dict[str, set[str]] = {}
         for opening, closing in self.quote_pairs:
             closers.setdefault(opening, set()).add(closing)
