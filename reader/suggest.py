@@ -115,7 +115,8 @@ class Cues:
         self.connectors = _words(data.get("name_connectors"))
         self.pronouns = {str(k).lower(): str(v) for k, v in (data.get("pronouns") or {}).items()}
         self.group_words = _words(data.get("group_words"))
-        self.clause_starters = _words(data.get("clause_starters"))
+        self.not_clause = _words(data.get("not_clause_starters"))
+        self.person_titles = _words(data.get("person_titles"))
         self.accusation_words = _words(data.get("accusations"))
         self.abbreviations = _words(data.get("abbreviations"))
         self.cue_re = _phrase_pattern(
@@ -238,6 +239,7 @@ class _Rules:
         self.text = text
         self.cues = cues
         self.paras = self._paragraphs()
+        self.para_starts = [p[0] for p in self.paras]
         self.sent_starts = self._sentences()
         self.quotes = self._quotes() if cues.on("quotes") else []
         self.quote_opens = [q.open for q in self.quotes]
@@ -420,13 +422,18 @@ class _Rules:
         return self._trim_name(got)
 
     def _is_group(self, toks: list[tuple[int, int, str]]) -> bool:
+        """A body or several people ("they"), not one person ("he", "she")."""
         words = [w for _s, _e, w in toks]
         if any(w.lower() in self.cues.group_words for w in words):
             return True
         if any(len(w) > 1 and w.isupper() and w.isalpha() for w in words):
             return True
         last = words[-1]
-        return last[0].islower() and last.endswith("s")
+        if last[0].islower():
+            return last.endswith("s")
+        before = _LAST_WORD.search(self.text, max(0, toks[0][0] - 8), toks[0][0] - 1) if toks[0][0] > 0 else None
+        definite = before is not None and before.group().lower() == "the" and before.end() == toks[0][0] - 1
+        return definite and last.lower() not in self.cues.person_titles
 
     # ----------------------------------------------------------------- attributions
 
@@ -534,7 +541,7 @@ class _Rules:
                         break
                 if span is None and attr.kind == "reporting" and after:
                     w = after[0][2]
-                    if self._is_word(w) and (w[0].isupper() or w.lower() in cues.clause_starters):
+                    if self._is_word(w) and w.lower() not in cues.not_clause and not w.lower().endswith("ly"):
                         span = (after[0][0], se)
             if span is None and comma_before is not None and attr.kind == "reporting":
                 tail = [t for t in after if self._is_word(t[2])]
@@ -589,12 +596,17 @@ class _Rules:
         for qi, q in enumerate(self.quotes):
             source = self._quote_source(qi, q, attrs, cue_starts, quote_sources, by_sentence)
             quote_sources.append(source)
-            kind = self._quote_kind(q)
-            head = self._span(q.start, q.end, "quote", "suggested: between quotation marks", {"kind": kind})
-            if source is not None and cues.on("sources"):
-                self.links.append((head, self._span(*source, "source", "suggested: speaker of a quote")))
+            if source is not None:
                 for si in range(self.sentence_of(q.open), self.sentence_of(q.end) + 1):
                     by_sentence[si] = source
+        for qi in range(len(self.quotes) - 1, -1, -1):  # a quote over paragraphs: one speaker for every part
+            cont = self.quotes[qi].cont
+            if cont is not None and quote_sources[cont] is None:
+                quote_sources[cont] = quote_sources[qi]
+        for q, source in zip(self.quotes, quote_sources):
+            head = self._span(q.start, q.end, "quote", "suggested: between quotation marks", {"kind": self._quote_kind(q)})
+            if source is not None and cues.on("sources"):
+                self.links.append((head, self._span(*source, "source", "suggested: speaker of a quote")))
         self._sentence_rules(stated)
 
     def _resolve(self, attrs: list[_Attribution]) -> None:
@@ -611,7 +623,7 @@ class _Rules:
     def _quote_source(self, qi: int, q: _Quote, attrs: list[_Attribution], cue_starts: list[int],
                       quote_sources: list[tuple[int, int] | None], by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
         text = self.text
-        if q.cont is not None:
+        if q.cont is not None and quote_sources[q.cont] is not None:
             return quote_sources[q.cont]
         next_open = self.quote_opens[qi + 1] if qi + 1 < len(self.quotes) else len(text)
         if q.close is not None:  # '"...," he said' / '"...," said X'
@@ -620,7 +632,8 @@ class _Rules:
             i = bisect.bisect_right(cue_starts, q.close)
             if i < len(attrs) and attrs[i].cue_start < limit:
                 a = attrs[i]
-                if text[q.close + 1 : a.begin].strip(" \t\n,;:—–-") == "":
+                gap = text[q.close + 1 : a.begin].replace(",", " ").replace(";", " ").split()
+                if all(w.lower() in self.cues.articles or w in ":—–-" for w in gap):
                     return a.resolved
         ss, _se = self.sentence_bounds(self.sentence_of(q.open))
         prev_close = self.quote_ends[qi - 1] if qi > 0 else 0
@@ -630,7 +643,16 @@ class _Rules:
             return attrs[i].resolved
         if qi > 0 and quote_sources[qi - 1] is not None and self.sentence_of(self.quote_opens[qi - 1]) == self.sentence_of(q.open):
             return quote_sources[qi - 1]  # the second part of a split quote
-        return by_sentence.get(self.sentence_of(q.open) - 1)  # the neighbouring sentence's speaker
+        previous = self.sentence_of(q.open) - 1
+        if previous < 0:
+            return None
+        para = bisect.bisect_right(self.para_starts, q.open) - 1
+        if self.sent_starts[previous] < self.para_starts[para] and para > 0:
+            # the speaker of the previous paragraph: only when it is reported speech, not a line of
+            # dialogue (a new quoted paragraph after a quoted one is the other speaker's turn)
+            if self.text[self.para_starts[para - 1]] in self.cues.closers:
+                return None
+        return by_sentence.get(previous)  # the neighbouring sentence's speaker
 
     def _sentence_rules(self, stated: set[int]) -> None:
         """Unattributed sentences: an accusation is an allegation; a number makes a checkable claim."""

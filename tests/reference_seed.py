@@ -13,8 +13,8 @@ Judgements a reader may want to know:
   quote paragraph after Hugh Williamson's statement is his.
 
 Offsets are found by searching the exact phrase (inside a longer, unique context when the phrase
-occurs more than once), so they are exact. Run `python tests/reference_seed.py` from the repository
-to write tests/data/reference/annotations/reference/euronews-kazakhstan-torture.json again.
+occurs more than once), so they are exact. Run `python tests/reference_seed.py` to print the evaluation, and with `--write` to
+write tests/data/reference/annotations/reference/euronews-kazakhstan-torture.json again.
 """
 
 from __future__ import annotations
@@ -113,7 +113,10 @@ def build(doc: Document | None = None, schema: Schema | None = None) -> DocAnnot
 
 
 def save(project: Path = PROJECT) -> Path:
-    return Store(project, default_schema()).save(ANNOTATOR, build())
+    store = Store(project, default_schema())
+    path = store.save(ANNOTATOR, build())
+    store.lock_path(ANNOTATOR, SEED_ID).unlink(missing_ok=True)  # not part of the fixture
+    return path
 
 
 def load(project: Path = PROJECT) -> DocAnnotations:
@@ -180,8 +183,8 @@ def format_evaluation(result: dict) -> str:
 def main() -> None:
     from reader.suggest import load_cues, suggest
 
-    path = save()
-    print(f"wrote {path.relative_to(REPO)}")
+    if "--write" in sys.argv:
+        print(f"wrote {save().relative_to(REPO)}")
     gold = load()
     found = suggest(gold.document, load_cues(), default_schema())
     print(format_evaluation(evaluate(gold, found.spans, found.relations)))
