@@ -50,7 +50,9 @@ WINDOW = 300
 MAX_NP = 7
 """Longest source noun phrase, in words."""
 
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’\-.][\p{L}\p{M}\p{N}]+)*|\S")
+_WORD = regex.compile(
+    r"[\p{L}\p{M}\p{N}]+(?:(?:['’\-.]|(?<=\d),(?=\d))[\p{L}\p{M}\p{N}]+)*(?:(?<=s)['’](?![\p{L}\p{N}]))?|\S"
+)
 _PARA = regex.compile(r"\n[ \t]*\n\s*")
 _SENT = regex.compile(
     r"(?<=[.!?…][\"'”’»」』)\]]*)\s+(?=[\"“„«»「『(\[‘']?[\p{Lu}\p{N}])|\n[ \t]*\n\s*"
@@ -106,7 +108,7 @@ class Cues:
         self.rules = {str(k): bool(v) for k, v in (data.get("rules") or {}).items()}
         self.quote_pairs = [(str(o), str(c)) for o, c in data.get("quote_pairs") or ()]
         self.reporting = _words(data.get("reporting_verbs"))
-        self.addressee = _words(data.get("addressee_verbs"))
+        self.that_verbs = _words(data.get("that_verbs"))
         self.quote_verbs = _words(data.get("quote_verbs"))
         self.according = _words(" ".join(str(p).split()) for p in data.get("according_to") or ())
         self.between = _words(data.get("between_words"))
@@ -116,11 +118,12 @@ class Cues:
         self.pronouns = {str(k).lower(): str(v) for k, v in (data.get("pronouns") or {}).items()}
         self.group_words = _words(data.get("group_words"))
         self.not_clause = _words(data.get("not_clause_starters"))
+        self.clause_phrases = _phrase_pattern(data.get("clause_phrases"))
         self.person_titles = _words(data.get("person_titles"))
         self.accusation_words = _words(data.get("accusations"))
         self.abbreviations = _words(data.get("abbreviations"))
         self.cue_re = _phrase_pattern(
-            list(self.reporting | self.addressee | self.quote_verbs) + list(data.get("according_to") or ())
+            list(self.reporting | self.that_verbs | self.quote_verbs) + list(data.get("according_to") or ())
         )
         self.accusation_re = _phrase_pattern(data.get("accusations"))
         numbers = _phrase_pattern(data.get("number_words"))
@@ -213,7 +216,7 @@ class _Attribution:
     cue_start: int
     cue_end: int
     kind: str
-    """reporting | addressee | quote | according"""
+    """reporting | that | quote | according"""
     sentence: int
     source: tuple[int, int]
     pronoun: str | None
@@ -421,6 +424,10 @@ class _Rules:
             i += 1
         return self._trim_name(got)
 
+    def _proper(self, toks: list[tuple[int, int, str]]) -> bool:
+        """A name: every word capitalised, but for connectors inside it (Ministry of Justice)."""
+        return all(w[0].isupper() or w[0].isdigit() or w.lower() in self.cues.connectors for _s, _e, w in toks)
+
     def _is_group(self, toks: list[tuple[int, int, str]]) -> bool:
         """A body or several people ("they"), not one person ("he", "she")."""
         words = [w for _s, _e, w in toks]
@@ -453,7 +460,7 @@ class _Rules:
     def _attribution(self, cs: int, ce: int, cue: str) -> _Attribution | None:
         cues = self.cues
         kind = ("according" if cue in cues.according else "reporting" if cue in cues.reporting
-                else "addressee" if cue in cues.addressee else "quote")
+                else "that" if cue in cues.that_verbs else "quote")
         si = self.sentence_of(cs)
         ss, se = self.sentence_bounds(si)
         before = self._tokens(max(ss, cs - WINDOW), cs)
@@ -484,9 +491,15 @@ class _Rules:
                 if np and k >= 0 and before[k][2] == ",":
                     comma_before = before[k][0]
         if inverted:
-            if kind not in ("reporting", "according"):
+            if kind == "quote":
                 return None
             np = self._np_forward(after, 0)
+            if np and not self._proper(np):  # "said the group's leader, Omar Khalid": the name
+                rest = [t for t in after if t[0] >= np[-1][1]]
+                if rest and rest[0][2] == ",":
+                    name = self._np_forward(rest, 1)
+                    if name and self._proper(name):
+                        np = name
         if not np:
             return None
         source = (np[0][0], np[-1][1])
@@ -506,8 +519,7 @@ class _Rules:
             return [], None
         inner = toks[k + 1 : j]
         name, m = self._np_back(toks, k - 1)
-        proper = bool(inner) and all(w[0].isupper() or w.lower() in self.cues.connectors for _s, _e, w in inner)
-        if proper and not (name and all(w[0].isupper() for _s, _e, w in name)):
+        if inner and self._proper(inner) and not (name and self._proper(name)):
             name = self._trim_name(inner)
         comma = toks[m][0] if name and m >= 0 and toks[m][2] == "," else None
         return name, comma
@@ -532,7 +544,7 @@ class _Rules:
             if comma_before is not None:
                 span = (ss, comma_before)
         else:
-            if attr.kind in ("reporting", "addressee"):
+            if attr.kind in ("reporting", "that"):
                 for n, (ts, te, w) in enumerate(after[:8]):
                     if w.lower() == "that":
                         span = (te, se)
@@ -541,9 +553,10 @@ class _Rules:
                         break
                 if span is None and attr.kind == "reporting" and after:
                     w = after[0][2]
-                    if self._is_word(w) and w.lower() not in cues.not_clause and not w.lower().endswith("ly"):
+                    opens = cues.clause_phrases is not None and cues.clause_phrases.match(self.text, after[0][0])
+                    if self._is_word(w) and (opens or (w.lower() not in cues.not_clause and not w.lower().endswith("ly"))):
                         span = (after[0][0], se)
-            if span is None and comma_before is not None and attr.kind == "reporting":
+            if span is None and comma_before is not None and attr.kind in ("reporting", "that"):
                 tail = [t for t in after if self._is_word(t[2])]
                 if len(tail) <= 5 and not any(not self._is_word(t[2]) and t[2] not in ".!?," for t in after):
                     span = (ss, comma_before)
@@ -581,7 +594,9 @@ class _Rules:
         for a in attrs:
             by_sentence[a.sentence] = a.resolved  # type: ignore[assignment]
         stated: set[int] = set()
+        self.attributed: dict[int, list[_Attribution]] = {}
         for a in attrs:
+            self.attributed.setdefault(a.sentence, []).append(a)
             if a.content is None:
                 continue
             accusing = a.kind != "according" and text[a.cue_start : a.cue_end].lower() in cues.accusation_words
@@ -666,11 +681,17 @@ class _Rules:
                     continue
                 seen.add(si)
                 start, end = self.trim(*self.sentence_bounds(si), ".!?;:,")
-                if len(text[start:end].split()) >= 4:
-                    self._span(start, end, "allegation", f"suggested: accusation '{m.group()}'")
+                # "HRW accused police of torturing detainees": what follows the cue, from its source
+                cue = next((a for a in reversed(self.attributed.get(si, [])) if a.cue_end <= m.start()), None)
+                if cue is not None:
+                    start = self.trim(cue.cue_end, end)[0]
+                if len(text[start:end].split()) >= 3:
+                    head = self._span(start, end, "allegation", f"suggested: accusation '{m.group()}'")
+                    if cue is not None and cues.on("sources"):
+                        self.links.append((head, self._span(*cue.resolved, "source", "suggested: named at a reporting cue")))  # type: ignore[misc]
         if cues.on("numeric_claims"):
             for si in range(len(self.sent_starts)):
-                if si in seen or si in quoted:
+                if si in seen or si in quoted or si in self.attributed:
                     continue
                 start, end = self.trim(*self.sentence_bounds(si))
                 if end <= start or text[end - 1] not in ".!?" or self.inside_quote(start):

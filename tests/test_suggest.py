@@ -107,6 +107,8 @@ def test_unclosed_quote_at_a_paragraph_end_is_not_suggested():
         ('According to the finance ministry, "prices will rise."', "finance ministry"),
         ('Oxfam has stated: "Prices will rise."', "Oxfam"),
         ('Ana Silva, the governor of the Central Bank, said: "Prices will rise."', "Ana Silva"),
+        ('"Prices will rise," said the union\'s leader, Omar Khalid.', "Omar Khalid"),
+        ('"Prices will rise," Foreign Minister Ana Silva told ARD on Sunday.', "Foreign Minister Ana Silva"),
     ],
 )
 def test_source_from_a_reporting_verb(sentence, source):
@@ -158,6 +160,8 @@ def test_pronoun_with_no_named_source_stays_the_source():
         ("The storm will reach the coast tonight, according to the weather service.", "The storm will reach the coast tonight", "weather service"),
         ("The storm will reach the coast tonight, forecasters said.", "The storm will reach the coast tonight", "forecasters"),
         ("Turnout rose sharply this year, says the electoral commission", "Turnout rose sharply this year", "electoral commission"),
+        ("Officials said at least 12 people were hurt.", "at least 12 people were hurt", "Officials"),
+        ("The firm, which employs 5,000 people, said in a statement that sales had fallen.", "sales had fallen", "firm"),
     ],
 )
 def test_indirect_speech_is_a_claim_with_its_source(sentence, statement, source):
@@ -173,6 +177,13 @@ def test_accusation_makes_an_allegation():
     spans, links = found("Guards allegedly beat two prisoners in the yard.")
     assert spans == {("allegation", "Guards allegedly beat two prisoners in the yard")}
     assert links == set()
+
+
+def test_a_verb_that_takes_an_object_reports_no_clause():
+    spans, _ = found("The ministry denied the report on Friday.")
+    assert spans == set()
+    spans, _ = found("The ministry denied that the report was true.")
+    assert ("claim", "the report was true") in spans
 
 
 def test_a_quote_that_accuses_is_a_quote_not_an_allegation():
