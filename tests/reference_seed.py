@@ -13,8 +13,9 @@ Judgements a reader may want to know:
   quote paragraph after Hugh Williamson's statement is his.
 
 Offsets are found by searching the exact phrase (inside a longer, unique context when the phrase
-occurs more than once), so they are exact. Run `python tests/reference_seed.py` to print the evaluation, and with `--write` to
-write tests/data/reference/annotations/reference/euronews-kazakhstan-torture.json again.
+occurs more than once), so they are exact. Run `python tests/reference_seed.py` to print the evaluation; `--write` writes
+tests/data/reference/annotations/reference/euronews-kazakhstan-torture.json again, and
+`--diff-project DIR` makes a project in which `reader diff reference suggest` compares the two.
 """
 
 from __future__ import annotations
@@ -180,11 +181,36 @@ def format_evaluation(result: dict) -> str:
     return "\n".join(lines)
 
 
+def diff_project(folder: Path) -> Path:
+    """A project with the seed, the reference and the accepted suggestions (annotator `suggest`), for
+    `reader --project FOLDER diff reference suggest`."""
+    import shutil
+
+    from reader.suggest import accept_all, suggest_into
+
+    folder = Path(folder)
+    (folder / "seeds").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED, folder / "seeds" / SEED.name)
+    (folder / "annotations").mkdir(exist_ok=True)
+    shutil.copy(REPO / "annotations" / "labels.yaml", folder / "annotations" / "labels.yaml")
+    store = Store(folder, default_schema())
+    store.save(ANNOTATOR, build())
+    ann = DocAnnotations(seed_document(), default_schema())
+    suggest_into(ann)
+    accept_all(ann)
+    ann.suggested_spans, ann.suggested_relations = [], []
+    store.save("suggest", ann)
+    return folder
+
+
 def main() -> None:
     from reader.suggest import load_cues, suggest
 
     if "--write" in sys.argv:
         print(f"wrote {save().relative_to(REPO)}")
+    if "--diff-project" in sys.argv:
+        folder = diff_project(Path(sys.argv[sys.argv.index("--diff-project") + 1]))
+        print(f"wrote {folder}: run `reader --project {folder} diff reference suggest`")
     gold = load()
     found = suggest(gold.document, load_cues(), default_schema())
     print(format_evaluation(evaluate(gold, found.spans, found.relations)))

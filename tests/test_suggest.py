@@ -363,3 +363,31 @@ def test_suggest_module_does_not_import_textual():
     code = "import sys, reader.suggest, reader.suggestions; print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- any text
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    '"', "“", "”", "«", "»", "„", "「", "」", " ", "\n", "\n\n", ",", ".", "!", " said ", " he said",
+    " according to ", "Anna Berg", "the police", " told AFP that ", " tortured ", " 12 ", "Mr.", "(HRW)",
+    "they", " beat ", "word", "’s", ": ", "—",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40).map("".join))
+def test_any_text_gives_valid_suggestions_that_can_all_be_accepted(text):
+    from reader.suggest import accept_all, pending_spans
+
+    if not text.strip():
+        return
+    ann = DocAnnotations(Document("t", text), default_schema())
+    suggest_into(ann)
+    for ghost in ann.suggested_spans:
+        assert text[ghost.start : ghost.end] == ghost.text and ghost.text == ghost.text.strip()
+    accept_all(ann)
+    assert pending_spans(ann) == [] and ann.problems() == []
+    assert len(ann) == len(ann.suggested_spans)
