@@ -112,6 +112,7 @@ class Cues:
         self.quote_verbs = _words(data.get("quote_verbs"))
         self.according = _words(" ".join(str(p).split()) for p in data.get("according_to") or ())
         self.between = _words(data.get("between_words"))
+        self.not_adverbs = _words(data.get("not_adverbs"))
         self.articles = _words(data.get("articles"))
         self.stop = _words(data.get("np_stop"))
         self.connectors = _words(data.get("name_connectors"))
@@ -357,6 +358,9 @@ class _Rules:
     def _is_word(tok: str) -> bool:
         return tok[0].isalnum()
 
+    def _adverb(self, tok: str) -> bool:
+        return len(tok) > 4 and tok.endswith("ly") and tok.islower() and tok not in self.cues.not_adverbs
+
     def _trim_name(self, toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Keep the name at the end of a phrase: "opposition activist Asset Abichev" -> "Asset Abichev"."""
         cues = self.cues
@@ -392,6 +396,8 @@ class _Rules:
             if lw in cues.articles:
                 i -= 1
                 break
+            if self._adverb(w):
+                break
             if lw in cues.stop and not (
                 lw in cues.connectors and got and i > 0 and toks[i - 1][2][0].isupper() and got[-1][2][0].isupper()
             ):
@@ -414,6 +420,8 @@ class _Rules:
             if lw in cues.pronouns and not got:
                 return [toks[i]]
             if lw in cues.articles and not (got and got[-1][2].lower() == "of"):
+                break
+            if self._adverb(w):
                 break
             if lw in cues.stop and not (
                 lw in cues.connectors and got and got[-1][2][0].isupper()
@@ -471,7 +479,7 @@ class _Rules:
         if not inverted:
             j = len(before) - 1
             skipped = 0
-            while j >= 0 and before[j][2].lower() in cues.between and skipped < 3:
+            while j >= 0 and (before[j][2].lower() in cues.between or self._adverb(before[j][2])) and skipped < 3:
                 j, skipped = j - 1, skipped + 1
             if j < 0 or not self._is_word(before[j][2]):
                 punct = before[j][2] if j >= 0 else ""
