@@ -502,8 +502,12 @@ class _Rules:
             if kind == "quote":
                 return None
             np = self._np_forward(after, 0)
+            rest = [t for t in after if np and t[0] >= np[-1][1]]
+            if rest and self._is_word(rest[0][2]) and not (
+                rest[0][2].lower() in cues.not_clause or self._adverb(rest[0][2])
+            ):
+                return None  # ", told a story that ...": not "..., said X"
             if np and not self._proper(np):  # "said the group's leader, Omar Khalid": the name
-                rest = [t for t in after if t[0] >= np[-1][1]]
                 if rest and rest[0][2] == ",":
                     name = self._np_forward(rest, 1)
                     if name and self._proper(name):
