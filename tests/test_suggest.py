@@ -391,3 +391,13 @@ def test_any_text_gives_valid_suggestions_that_can_all_be_accepted(text):
     accept_all(ann)
     assert pending_spans(ann) == [] and ann.problems() == []
     assert len(ann) == len(ann.suggested_spans)
+
+
+def test_reader_suggest_skips_a_document_another_process_is_editing(project, capsys):
+    lock = project.store.lock("ann", SEED_ID)
+    try:
+        assert main(["--project", str(project.path), "suggest", "--annotator", "ann"]) == 1
+    finally:
+        lock.release()
+    assert "another process is editing it; skipped" in capsys.readouterr().err
+    assert not project.store.path("ann", SEED_ID).exists()
