@@ -37,6 +37,12 @@ from .suggestions import (  # noqa: F401  the review API, re-exported: one impor
     Rejected, accept, accept_all, pending_relations, pending_spans, prune, reject, restore, suggestions_at,
 )
 
+__all__ = [
+    "Cues", "CuesError", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all", "load_cues",
+    "merge_cues", "pending_relations", "pending_spans", "prune", "reject", "restore", "suggest",
+    "suggest_into", "suggestions_at",
+]
+
 WINDOW = 300
 """Characters looked at on either side of a cue: keeps the work per match bounded."""
 MAX_NP = 7

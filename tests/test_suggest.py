@@ -401,3 +401,18 @@ def test_reader_suggest_skips_a_document_another_process_is_editing(project, cap
         lock.release()
     assert "another process is editing it; skipped" in capsys.readouterr().err
     assert not project.store.path("ann", SEED_ID).exists()
+
+
+def test_prune_keeps_what_is_pending_and_points_links_at_accepted_spans():
+    from reader.suggest import accept, pending_relations, pending_spans, prune, suggestions_at
+
+    ann = DocAnnotations(Document("t", '"We will win," said Ana Silva.'), default_schema())
+    suggest_into(ann)
+    quote = suggestions_at(ann, 3)[0]
+    real = accept(ann, quote.id)  # the source is still a ghost: the link waits for it
+    assert [r.head for r in pending_relations(ann)] == [quote.id]
+    assert prune(ann) == 1
+    assert [g.text for g in pending_spans(ann)] == ["Ana Silva"]
+    assert [r.head for r in ann.suggested_relations] == [real.id]
+    source = accept(ann, ann.suggested_spans[0].id)
+    assert ann.sources_of(real.id) == [source]
