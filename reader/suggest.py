@@ -241,8 +241,8 @@ class _Rules:
             )
             if not between_caps:
                 cut = i
-        if 0 <= cut < len(toks) - 1:
-            toks = toks[cut + 1 :]
+        if 0 <= cut < len(toks) - 1 and toks[cut][2].lower() not in cues.articles | cues.connectors:
+            toks = toks[cut + 1 :]  # a description before the name, not a name inside "of the ..."
         return toks
 
     def _np_back(self, toks: list[tuple[int, int, str]], i: int) -> tuple[list[tuple[int, int, str]], int]:
@@ -257,6 +257,10 @@ class _Rules:
             if lw in cues.pronouns and not got:
                 return [toks[i]], i - 1
             if lw in cues.articles:
+                if got and i > 0 and toks[i - 1][2].lower() in ("of", "for"):
+                    got.append(toks[i])  # "spokesperson for the Home Office": the article inside
+                    i -= 1
+                    continue
                 i -= 1
                 break
             if self._adverb(w):
@@ -557,7 +561,7 @@ class _Rules:
                 seen.add(si)
                 start, end = self.trim(*self.sentence_bounds(si), ".!?;:,")
                 # "HRW accused police of torturing detainees": what follows the cue, from its source
-                cue = next((a for a in reversed(self.attributed.get(si, [])) if a.cue_end <= m.start()), None)
+                cue = next((a for a in reversed(self.attributed.get(si, [])) if a.cue_start <= m.start()), None)
                 if cue is not None:
                     start = self.trim(cue.cue_end, end)[0]
                 if len(text[start:end].split()) >= 3:

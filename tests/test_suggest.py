@@ -107,6 +107,7 @@ def test_unclosed_quote_at_a_paragraph_end_is_not_suggested():
         ('According to the finance ministry, "prices will rise."', "finance ministry"),
         ('Oxfam has stated: "Prices will rise."', "Oxfam"),
         ('Ana Silva, the governor of the Central Bank, said: "Prices will rise."', "Ana Silva"),
+        ('A spokesperson for the Central Bank said: "Prices will rise."', "spokesperson for the Central Bank"),
         ('"Prices will rise," said the union\'s leader, Omar Khalid.', "Omar Khalid"),
         ('"Prices will rise," Foreign Minister Ana Silva told ARD on Sunday.', "Foreign Minister Ana Silva"),
     ],
@@ -174,6 +175,8 @@ def test_accusation_makes_an_allegation():
     spans, links = found("The union said managers had harassed workers for months.")
     assert ("allegation", "managers had harassed workers for months") in spans
     assert ("managers had harassed workers for months", "union") in links
+    spans, links = found("Rights groups have accused the government of torturing detainees.")
+    assert ("the government of torturing detainees", "Rights groups") in links
     spans, links = found("Guards allegedly beat two prisoners in the yard.")
     assert spans == {("allegation", "Guards allegedly beat two prisoners in the yard")}
     assert links == set()
