@@ -19,8 +19,22 @@ Conventions (the reference annotation follows them too):
   the complementiser and the final full stop. An allegation is a statement whose verb accuses
   (the `accusations` lexicon); a direct quote is labelled quote only, never also allegation.
 
+The rules, each switchable under `rules:` in the YAML:
+
+- quotes: marks paired per paragraph; a quote still open at a paragraph's end continues only when the
+  next paragraph opens with the same mark, else it is dropped as unbalanced.
+- sources: a reporting cue right after the quote ('"...," he said', '"...," said X'), else the nearest
+  cue before it in its sentence ('X said: "..."', 'X blamed it on "..."'), else the other part of a
+  split quote, else the speaker of the neighbouring (previous) sentence; never across a paragraph
+  that opens with a quote (in dialogue, a new quoted paragraph is the other speaker's turn).
+- indirect: "X said (that) ...", "X told AFP that ...", "..., X said.", "According to X, ...".
+- allegations: the statements above whose verb accuses, and unattributed sentences outside quotes
+  with an accusation verb (no source).
+- numeric_claims: an unattributed sentence that ends with a full stop and states a number.
+
 Everything here is linear in the text: one pass of compiled patterns each, then local windows of a
-few hundred characters around each match.
+few hundred characters around each match. Cue loading is in `suggest_cues`, the review API
+(accept, reject, accept_all) in `suggestions`; both are re-exported here.
 """
 
 from __future__ import annotations
