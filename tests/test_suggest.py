@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEED_ID, make_project
+from tests.conftest import REPO, SEED_ID, make_project
 from reader.cli import main
 from reader.errors import UserError
 from reader.model import DocAnnotations, Document
 from reader.schema import default_schema
 from reader.suggest import Cues, load_cues, suggest, suggest_into
 
-import reference_seed
+from tests import reference_seed
 
 
 def found(text: str, cues: Cues | None = None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
