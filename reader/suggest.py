@@ -48,11 +48,13 @@ from .model import DocAnnotations, Document, Relation, Span
 from .schema import Schema
 from .suggest_cues import Cues, CuesError, load_cues, merge_cues  # noqa: F401  (re-exported)
 from .suggestions import (  # noqa: F401  the review API, re-exported: one import for the TUI
-    Rejected, accept, accept_all, pending_relations, pending_spans, prune, reject, restore, suggestions_at,
+    Rejected, accept, accept_all, forget_accepted, pending_relations, pending_spans, prune, reject, restore,
+    suggestions_at,
 )
 
 __all__ = [
-    "Cues", "CuesError", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all", "load_cues",
+    "Cues", "CuesError", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all", "forget_accepted",
+    "load_cues",
     "merge_cues", "pending_relations", "pending_spans", "prune", "reject", "restore", "suggest",
     "suggest_into", "suggestions_at",
 ]
@@ -693,6 +695,7 @@ def suggest_into(ann: DocAnnotations, cues: Cues | None = None) -> SuggestReport
             continue  # the annotator has attributed it already
         seen.add((head, tail))
         rels.append(Relation(f"gr{len(rels) + 1}", head, tail, r.label))
+    forget_accepted(ann)
     ann.suggested_spans, ann.suggested_relations = kept, rels
     ann.version += 1
     report.links = len(rels)

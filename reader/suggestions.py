@@ -1,18 +1,22 @@
 """Reviewing suggestions: ghosts in `DocAnnotations.suggested_*` turned into real spans and links, or dropped.
 
 The TUI calls these; they work headless. Accepting goes through `DocAnnotations` edits, so it is
-checked and undoable like any other edit (`accept_all` is one undo step). A ghost is not removed when
-it is accepted: it is *shadowed* by the real span at the same place with the same label, and
-`pending_spans` leaves it out. So undoing an accept brings the ghost back, as a reviewer expects;
-`prune` drops shadowed ghosts for good (`reader suggest` does, and a view may before saving).
+checked and undoable like any other edit (`accept_all` is one undo step).
 
-A suggested link's ends are ghost ids (`g12`) or real span ids (when the source was already
-annotated). Accepting a span makes real links for each of its suggested links whose other end is
-real already (or accepted in the same step, with `with_sources=True` or `accept_all`); links whose
-other end is still a ghost stay pending and become real when that end is accepted.
+An accepted ghost leaves `suggested_spans` at once (so a view that draws that list stops drawing it),
+and the suggested links that named it now name the real span, so they survive a save. The ghost is
+kept aside in memory: when an undo takes the real span away, `pending_spans` (and every call here)
+puts the ghost back, and a redo takes it out again. A view should draw `pending_spans(ann)` after
+each edit, undo or redo. A ghost the annotator made real by hand (same extent and label) is treated
+as accepted too.
 
-Rejecting is not an edit of the annotations (suggestions are not undone by the model): `reject`
-returns what it removed so that a view can offer to `restore` it.
+A suggested link's ends are ghost ids (`g12`) or real span ids. Accepting a span makes real links for
+its suggested links whose other end is real (or accepted in the same step, with `with_sources=True`
+or `accept_all`); the others stay pending and become real when their other end is accepted. A
+suggested link that is real already stays in `suggested_relations` but is no longer pending.
+
+Rejecting is not an edit of the annotations (the model does not undo suggestions): `reject` returns
+what it removed so that a view can `restore` it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from dataclasses import dataclass, field
 
 from .errors import UserError
 from .model import DocAnnotations, InvariantError, Relation, Span
+
+_STASH = "_accepted_suggestions"
+"""Attribute of a DocAnnotations: real span id -> the ghost it was accepted from (this session only)."""
 
 
 @dataclass
@@ -31,21 +38,45 @@ class Rejected:
     relations: list[Relation] = field(default_factory=list)
 
 
-def _ghosts(ann: DocAnnotations) -> dict[str, Span]:
-    return {g.id: g for g in ann.suggested_spans}
+def _stash(ann: DocAnnotations) -> dict[str, Span]:
+    stash = getattr(ann, _STASH, None)
+    if stash is None:
+        stash = {}
+        setattr(ann, _STASH, stash)
+    return stash
 
 
-def accepted_as(ann: DocAnnotations, ghost: Span) -> Span | None:
-    """The real span that shadows `ghost` (same extent, same label), if there is one."""
-    return ann.find_span(ghost.start, ghost.end, ghost.label)
+def _rename_ends(ann: DocAnnotations, renames: dict[str, str]) -> None:
+    if renames:
+        ann.suggested_relations = [
+            Relation(r.id, renames.get(r.head, r.head), renames.get(r.tail, r.tail), r.label)
+            for r in ann.suggested_relations
+        ]
 
 
-def _real_id(ann: DocAnnotations, ident: str, ghosts: dict[str, Span]) -> str | None:
-    ghost = ghosts.get(ident)
-    if ghost is None:
-        return ident if ident in ann.spans else None
-    real = accepted_as(ann, ghost)
-    return real.id if real is not None else None
+def _sync(ann: DocAnnotations) -> None:
+    """Ghosts out of `suggested_spans` while a real span stands for them, back in when it is undone."""
+    stash = _stash(ann)
+    renames: dict[str, str] = {}
+    back = []
+    for real_id in [k for k in stash if k not in ann.spans]:  # undone: the ghost comes back
+        back.append(stash.pop(real_id))
+        renames[real_id] = back[-1].id
+    if back:
+        ann.suggested_spans = sorted(ann.suggested_spans + back, key=lambda g: (g.start, -g.end, g.label, g.id))
+    real = {(s.start, s.end, s.label): s.id for s in ann.spans.values()}
+    keep = []
+    for ghost in ann.suggested_spans:
+        real_id = real.get((ghost.start, ghost.end, ghost.label))
+        if real_id is None or real_id in stash:
+            keep.append(ghost)
+            continue
+        stash[real_id] = ghost
+        renames[ghost.id] = real_id
+    if len(keep) != len(ann.suggested_spans) or back:
+        ann.suggested_spans = keep
+        ann.version += 1
+    _rename_ends(ann, renames)
 
 
 def _linked(ann: DocAnnotations, head: str, tail: str, label: str) -> bool:
@@ -53,20 +84,20 @@ def _linked(ann: DocAnnotations, head: str, tail: str, label: str) -> bool:
 
 
 def pending_spans(ann: DocAnnotations) -> list[Span]:
-    """The ghosts to show: suggestions not yet accepted (nor rejected), in text order."""
-    return [g for g in ann.suggested_spans if accepted_as(ann, g) is None]
+    """The ghosts to draw: suggestions not accepted nor rejected, in text order."""
+    _sync(ann)
+    return list(ann.suggested_spans)
 
 
 def pending_relations(ann: DocAnnotations) -> list[Relation]:
     """Suggested links still to decide: both ends exist (as ghost or span) and the link is not real yet."""
-    ghosts = _ghosts(ann)
+    _sync(ann)
+    ghosts = {g.id for g in ann.suggested_spans}
     out = []
     for rel in ann.suggested_relations:
-        ends = [rel.head, rel.tail]
-        if not all(e in ghosts or e in ann.spans for e in ends):
+        if not all(e in ghosts or e in ann.spans for e in (rel.head, rel.tail)):
             continue
-        head, tail = (_real_id(ann, e, ghosts) for e in ends)
-        if head is not None and tail is not None and _linked(ann, head, tail, rel.label):
+        if rel.head in ann.spans and rel.tail in ann.spans and _linked(ann, rel.head, rel.tail, rel.label):
             continue
         out.append(rel)
     return out
@@ -79,21 +110,19 @@ def suggestions_at(ann: DocAnnotations, offset: int) -> list[Span]:
 
 
 def _realise(ann: DocAnnotations, ghost: Span) -> Span:
-    real = accepted_as(ann, ghost)
+    real = ann.find_span(ghost.start, ghost.end, ghost.label)
     if real is not None:
         return real
     return ann.add_span(ghost.start, ghost.end, ghost.label, attrs=dict(ghost.attrs))
 
 
-def _link_pending(ann: DocAnnotations, rels: list[Relation], ghosts: dict[str, Span]) -> int:
-    made = 0
-    for rel in rels:
-        head, tail = _real_id(ann, rel.head, ghosts), _real_id(ann, rel.tail, ghosts)
-        if head is None or tail is None or _linked(ann, head, tail, rel.label):
-            continue
-        ann.link(head, tail, rel.label)
-        made += 1
-    return made
+def _link(ann: DocAnnotations, rel: Relation, made: dict[str, str]) -> Relation | None:
+    """Make `rel` real if both its ends are real (a ghost end counts when `made` has its real id)."""
+    head, tail = made.get(rel.head, rel.head), made.get(rel.tail, rel.tail)
+    if head not in ann.spans or tail not in ann.spans:
+        return None
+    existing = next((r for r in ann.relations.values() if (r.head, r.tail, r.label) == (head, tail, rel.label)), None)
+    return existing or ann.link(head, tail, rel.label)
 
 
 def accept(ann: DocAnnotations, suggestion_id: str, *, with_sources: bool = False) -> Span | Relation:
@@ -103,36 +132,40 @@ def accept(ann: DocAnnotations, suggestion_id: str, *, with_sources: bool = Fals
     `with_sources=True` the ghost sources it is linked to are accepted with it. A suggested link id
     accepts both its ends and the link.
     """
-    ghosts = _ghosts(ann)
+    _sync(ann)
+    ghosts = {g.id: g for g in ann.suggested_spans}
     ghost = ghosts.get(suggestion_id)
     rel = next((r for r in ann.suggested_relations if r.id == suggestion_id), None)
     if ghost is None and rel is None:
         raise UserError(f"no suggestion {suggestion_id!r}")
     result: list[Span | Relation] = []
+    made: dict[str, str] = {}
+
+    def realise(a: DocAnnotations, g: Span) -> Span:
+        span = _realise(a, g)
+        made[g.id] = span.id
+        return span
 
     def edit(a: DocAnnotations) -> None:
         if ghost is not None:
-            result.append(_realise(a, ghost))
+            result.append(realise(a, ghost))
             rels = [r for r in a.suggested_relations if suggestion_id in (r.head, r.tail)]
-            if with_sources:
-                for r in rels:
-                    other = ghosts.get(r.tail if r.head == suggestion_id else r.head)
-                    if other is not None and other.label == "source":
-                        _realise(a, other)
-            _link_pending(a, rels, ghosts)
+            for r in rels:
+                other = ghosts.get(r.tail if r.head == suggestion_id else r.head)
+                if with_sources and other is not None and other.label == "source":
+                    realise(a, other)
+                _link(a, r, made)
             return
         assert rel is not None
-        ends = []
         for end in (rel.head, rel.tail):
-            g = ghosts.get(end)
-            if g is None and end not in a.spans:
+            if end in ghosts:
+                realise(a, ghosts[end])
+            elif end not in a.spans:
                 raise UserError(f"suggested link {rel.id}: span {end!r} no longer exists")
-            ends.append(_realise(a, g).id if g is not None else end)
-        existing = next((r for r in a.relations.values() if (r.head, r.tail, r.label) == (ends[0], ends[1], rel.label)), None)
-        result.append(existing or a.link(ends[0], ends[1], rel.label))
+        result.append(_link(a, rel, made))  # type: ignore[arg-type]
 
-    label = ghost.label if ghost is not None else "link"
-    ann.batch(f"accept suggested {label}", [edit])
+    ann.batch(f"accept suggested {ghost.label if ghost is not None else 'link'}", [edit])
+    _sync(ann)
     return result[0]
 
 
@@ -141,29 +174,30 @@ def accept_all(ann: DocAnnotations) -> int:
 
     A suggestion the annotations cannot take (a label the project's schema lacks, say) is skipped.
     """
-    ghosts = _ghosts(ann)
     todo = pending_spans(ann)
     rels = pending_relations(ann)
-    done: list[Span] = []
+    made: dict[str, str] = {}
 
     def edit(a: DocAnnotations) -> None:
         for ghost in todo:
             try:
-                done.append(_realise(a, ghost))
+                made[ghost.id] = _realise(a, ghost).id
             except InvariantError:
                 continue
         for rel in rels:
             try:
-                _link_pending(a, [rel], ghosts)
+                _link(a, rel, made)
             except InvariantError:
                 continue
 
     ann.batch("accept all suggestions", [edit])
-    return len(done)
+    _sync(ann)
+    return len(made)
 
 
 def reject(ann: DocAnnotations, suggestion_id: str) -> Rejected:
     """Drop a ghost span (with its suggested links) or one suggested link; returns what went."""
+    _sync(ann)
     out = Rejected()
     if any(g.id == suggestion_id for g in ann.suggested_spans):
         out.spans = [g for g in ann.suggested_spans if g.id == suggestion_id]
@@ -188,24 +222,19 @@ def restore(ann: DocAnnotations, rejected: Rejected) -> None:
     have_rel = {r.id for r in ann.suggested_relations}
     ann.suggested_relations = ann.suggested_relations + [r for r in rejected.relations if r.id not in have_rel]
     ann.version += 1
+    _sync(ann)
+
+
+def forget_accepted(ann: DocAnnotations) -> None:
+    """Drop the ghosts kept for undo: fresh suggestions are on their way (`suggest_into`)."""
+    _stash(ann).clear()
 
 
 def prune(ann: DocAnnotations) -> int:
-    """Drop accepted ghosts and links that are real now, for good; returns how many went."""
-    before = len(ann.suggested_spans) + len(ann.suggested_relations)
-    keep_rels = pending_relations(ann)
-    ghosts = pending_spans(ann)
-    ids = {g.id for g in ghosts}
-    # a pending link may still point at an accepted ghost: point it at the real span instead
-    every = _ghosts(ann)
-    rels = []
-    for rel in keep_rels:
-        head = rel.head if rel.head in ids or rel.head not in every else _real_id(ann, rel.head, every)
-        tail = rel.tail if rel.tail in ids or rel.tail not in every else _real_id(ann, rel.tail, every)
-        if head is not None and tail is not None:
-            rels.append(Relation(rel.id, head, tail, rel.label))
-    ann.suggested_spans, ann.suggested_relations = ghosts, rels
-    gone = before - len(ghosts) - len(rels)
-    if gone:
-        ann.version += 1
+    """Forget accepted ghosts (undo no longer brings them back) and links that are real; returns how many."""
+    _sync(ann)
+    keep = pending_relations(ann)
+    gone = len(_stash(ann)) + len(ann.suggested_relations) - len(keep)
+    _stash(ann).clear()
+    ann.suggested_relations = keep
     return gone

@@ -391,9 +391,9 @@ def test_any_text_gives_valid_suggestions_that_can_all_be_accepted(text):
     suggest_into(ann)
     for ghost in ann.suggested_spans:
         assert text[ghost.start : ghost.end] == ghost.text and ghost.text == ghost.text.strip()
-    accept_all(ann)
-    assert pending_spans(ann) == [] and ann.problems() == []
-    assert len(ann) == len(ann.suggested_spans)
+    ghosts = len(ann.suggested_spans)
+    assert accept_all(ann) == ghosts
+    assert pending_spans(ann) == [] and ann.problems() == [] and len(ann) == ghosts
 
 
 def test_reader_suggest_skips_a_document_another_process_is_editing(project, capsys):
@@ -406,16 +406,22 @@ def test_reader_suggest_skips_a_document_another_process_is_editing(project, cap
     assert not project.store.path("ann", SEED_ID).exists()
 
 
-def test_prune_keeps_what_is_pending_and_points_links_at_accepted_spans():
+def test_an_accepted_ghost_leaves_the_list_and_undo_brings_it_back():
     from reader.suggest import accept, pending_relations, pending_spans, prune, suggestions_at
 
     ann = DocAnnotations(Document("t", '"We will win," said Ana Silva.'), default_schema())
     suggest_into(ann)
     quote = suggestions_at(ann, 3)[0]
     real = accept(ann, quote.id)  # the source is still a ghost: the link waits for it
+    assert [g.text for g in ann.suggested_spans] == ["Ana Silva"]  # a view drawing the list stops drawing it
+    assert [r.head for r in pending_relations(ann)] == [real.id]  # and the saved link names the real span
+    ann.undo()
+    assert [g.text for g in pending_spans(ann)] == ["We will win,", "Ana Silva"]
     assert [r.head for r in pending_relations(ann)] == [quote.id]
-    assert prune(ann) == 1
+    ann.redo()
     assert [g.text for g in pending_spans(ann)] == ["Ana Silva"]
-    assert [r.head for r in ann.suggested_relations] == [real.id]
-    source = accept(ann, ann.suggested_spans[0].id)
-    assert ann.sources_of(real.id) == [source]
+    source = accept(ann, pending_spans(ann)[0].id)
+    assert ann.sources_of(real.id) == [source] and pending_relations(ann) == []
+    assert prune(ann) == 3  # two accepted ghosts forgotten, one link made real
+    ann.undo()
+    assert pending_spans(ann) == []
