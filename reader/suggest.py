@@ -53,10 +53,9 @@ from .suggestions import (  # noqa: F401  the review API, re-exported: one impor
 )
 
 __all__ = [
-    "Cues", "CuesError", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all", "forget_accepted",
-    "load_cues",
-    "merge_cues", "pending_relations", "pending_spans", "prune", "reject", "restore", "suggest",
-    "suggest_into", "suggestions_at",
+    "Cues", "CuesError", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all",
+    "forget_accepted", "load_cues", "merge_cues", "pending_relations", "pending_spans", "prune",
+    "reject", "restore", "suggest", "suggest_into", "suggestions_at",
 ]
 
 WINDOW = 300
