@@ -230,7 +230,14 @@ class _Rules:
     # ----------------------------------------------------------------- noun phrases
 
     def _tokens(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.text, start, end)]
+        out: list[tuple[int, int, str]] = []
+        for m in _WORD.finditer(self.text, start, end):
+            w = m.group()
+            if w == "." and out and out[-1][1] == m.start() and out[-1][2].lower() in self.cues.abbreviations:
+                out[-1] = (out[-1][0], m.end(), out[-1][2] + ".")  # "Mr." is one word of a name
+                continue
+            out.append((m.start(), m.end(), w))
+        return out
 
     @staticmethod
     def _is_word(tok: str) -> bool:

@@ -110,6 +110,8 @@ def test_unclosed_quote_at_a_paragraph_end_is_not_suggested():
         ('A spokesperson for the Central Bank said: "Prices will rise."', "spokesperson for the Central Bank"),
         ('"Prices will rise," said the union\'s leader, Omar Khalid.', "Omar Khalid"),
         ('"Prices will rise," Foreign Minister Ana Silva told ARD on Sunday.', "Foreign Minister Ana Silva"),
+        ('"Prices will rise," Mr. Patel said.', "Mr. Patel"),
+        ('"Prices will rise," said Dr. Ana Silva.', "Dr. Ana Silva"),
     ],
 )
 def test_source_from_a_reporting_verb(sentence, source):
