@@ -187,6 +187,14 @@ class Unitizing:
 
     def disagreements(self, coders: int = 2) -> tuple[float, float] | None:
         """(D_o, D_e), or None when there is no unit at all (nothing to agree on)."""
+        cached = self.__dict__.get("_cached")
+        if cached is not None and cached[0] == (coders, self.length, self.observed, len(self.units), len(self.gaps)):
+            return cached[1]
+        result = self._disagreements(coders)
+        self.__dict__["_cached"] = ((coders, self.length, self.observed, len(self.units), len(self.gaps)), result)
+        return result
+
+    def _disagreements(self, coders: int) -> tuple[float, float] | None:
         if not self.units or self.length == 0:
             return None
         length = self.length
@@ -209,28 +217,42 @@ def unitizing(a: Sections, b: Sections, a_units: Sequence[tuple[int, int]], b_un
     return Unitizing(a.length, observed_sum(a_units, b_units), a.units + b.units, a.gaps() + b.gaps())
 
 
-def join(parts: Iterable[tuple[Sections, Sections, int]]) -> Unitizing:
-    """u-alpha figures of continua laid end to end (the documents of a corpus, in order).
+class Continuum:
+    """u-alpha figures of continua laid end to end (the documents of a corpus, in order), added one
+    at a time. The gap at the end of one document and the gap at the start of the next become one
+    gap, as in one long continuum."""
 
-    `parts` gives, per document, each side's Sections and the document's S. The gap at the end of
-    one document and the gap at the start of the next become one gap, as in one long continuum.
-    """
-    out = Unitizing()
-    carry = [0, 0]
-    for a, b, observed in parts:
+    def __init__(self) -> None:
+        self.result = Unitizing()
+        self._carry = [0, 0]
+
+    def add(self, a: Sections, b: Sections, observed: int) -> None:
+        out = self.result
         out.length += a.length
         out.observed += observed
         for side, sec in enumerate((a, b)):
             if not sec.units:
-                carry[side] += sec.length
+                self._carry[side] += sec.length
                 continue
-            if carry[side] + sec.lead > 0:
-                out.gaps.append(carry[side] + sec.lead)
+            if self._carry[side] + sec.lead > 0:
+                out.gaps.append(self._carry[side] + sec.lead)
             out.gaps.extend(sec.inner)
             out.units.extend(sec.units)
-            carry[side] = sec.tail
-    out.gaps.extend(g for g in carry if g > 0)
-    return out
+            self._carry[side] = sec.tail
+
+    def close(self) -> Unitizing:
+        """The figures, with the gaps still open at the end; adding more after this is a mistake."""
+        out = Unitizing(self.result.length, self.result.observed, list(self.result.units), list(self.result.gaps))
+        out.gaps.extend(g for g in self._carry if g > 0)
+        return out
+
+
+def join(parts: Iterable[tuple[Sections, Sections, int]]) -> Unitizing:
+    """u-alpha figures of several continua laid end to end: (A's Sections, B's Sections, S) each."""
+    continuum = Continuum()
+    for a, b, observed in parts:
+        continuum.add(a, b, observed)
+    return continuum.close()
 
 
 def alpha_over_categories(parts: Iterable[Unitizing]) -> float | None:

@@ -31,17 +31,18 @@ unless a file needs repair (text changed since it was annotated), in which case 
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from .agreement import (
+    Continuum,
     Sections,
     Unitizing,
     alpha_over_categories,
     binary_kappa,
-    join,
     kappa_from_confusion,
     merge_extents,
     observed_sum,
@@ -49,6 +50,8 @@ from .agreement import (
     unitizing,
 )
 from .model import DocAnnotations, Document
+
+from json.encoder import encode_basestring as _encode  # json.dumps(str, ensure_ascii=False), minus its overhead
 
 SPAN_KINDS = ("boundary", "label", "only_a", "only_b")
 KINDS = SPAN_KINDS + ("link",)
@@ -277,40 +280,45 @@ def token_confusion(text: str, a: Sequence[Unit], b: Sequence[Unit], labels: Seq
     counted once (`findall` between the edges) instead of token by token. Equal, token for token, to
     `token_labels` on both sides (tested).
     """
-    out = TokenCounts(tokens=len(TOKEN.findall(text)))
-    events: list[tuple[int, int, int, Unit]] = []  # (position, 0 = end / 1 = start, side, unit)
-    for side, units in enumerate((a, b)):
-        for u in units:
-            s, e = _snap(text, u.start, u.end)
-            events.append((s, 1, side, u))
-            events.append((e, 0, side, u))
-    events.sort(key=lambda ev: (ev[0], ev[1]))
+    findall = TOKEN.findall
+    units = [*a, *b]
+    events: list[tuple[int, int, int]] = []  # (position, 0 = end / 1 = start, index in units)
+    for i, u in enumerate(units):
+        s, e = _snap(text, u.start, u.end)
+        events.append((s, 1, i))
+        events.append((e, 0, i))
+    events.sort()
+    split = len(a)
     active: tuple[list[Unit], list[Unit]] = ([], [])
-    covered = 0
+    confusion: Counter = Counter()
     binary = {label: [0, 0, 0, 0] for label in labels}
-    prev = 0
-    for pos, starts, side, unit in events:
-        if pos > prev and (active[0] or active[1]):
-            count = len(TOKEN.findall(text, prev, pos))
-            if count:
+    tokens = covered = prev = 0
+    for pos, starts, i in events:
+        if pos > prev:
+            count = len(findall(text, prev, pos))  # every stretch once: the text is read once
+            tokens += count
+            if count and (active[0] or active[1]):
                 covered += count
-                out.confusion[(innermost(active[0], rank), innermost(active[1], rank))] += count
                 in_a = {u.label for u in active[0]}
                 in_b = {u.label for u in active[1]}
+                la = innermost(active[0], rank) if len(in_a) > 1 else next(iter(in_a), "O")
+                lb = innermost(active[1], rank) if len(in_b) > 1 else next(iter(in_b), "O")
+                confusion[(la, lb)] += count
                 for label in in_a | in_b:
                     cell = binary.setdefault(label, [0, 0, 0, 0])
                     cell[0 if label in in_a and label in in_b else 1 if label in in_a else 2] += count
-        prev = max(prev, pos)
+            prev = pos
+        side = 0 if i < split else 1
         if starts:
-            active[side].append(unit)
+            active[side].append(units[i])
         else:
-            active[side].remove(unit)
-    if out.tokens > covered:
-        out.confusion[("O", "O")] += out.tokens - covered
+            active[side].remove(units[i])
+    tokens += len(findall(text, prev))
+    if tokens > covered:
+        confusion[("O", "O")] += tokens - covered
     for cell in binary.values():
-        cell[3] = out.tokens - cell[0] - cell[1] - cell[2]
-    out.binary = binary
-    return out
+        cell[3] = tokens - cell[0] - cell[1] - cell[2]
+    return TokenCounts(tokens, confusion, binary)
 
 
 # --------------------------------------------------------------------------- one document
@@ -339,8 +347,18 @@ class DocComparison:
     links: tuple[int, int, int]
     """(A's links, B's links, links in both)."""
 
+    _figures: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def slim(self) -> None:
+        """Drop what only the figures need, once they are computed (a corpus diff keeps 10,000 of these)."""
+        self.sections = {}
+        self.alignment = Alignment()
+
     def figures(self, labels: Sequence[str]) -> dict[str, Any]:
-        return figures([self], labels)
+        """This document's figures (computed once: the text report and the JSON both ask)."""
+        if self._figures is None:
+            self._figures = figures([self], labels)
+        return self._figures
 
 
 def compare_units(
@@ -401,37 +419,70 @@ def compare_annotations(a: DocAnnotations, b: DocAnnotations, labels: Sequence[s
 # --------------------------------------------------------------------------- figures
 
 
+class Tally:
+    """Sums of document comparisons, added one document at a time: the corpus figures come from
+    these sums (never from averaging documents), and a document can be dropped once added."""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.labels = list(labels)
+        self.counts = {label: LabelCounts() for label in self.labels}
+        self.tokens = TokenCounts()
+        self.continua = {label: Continuum() for label in self.labels}
+        self.links = [0, 0, 0]
+        self.documents = 0
+        self._length = 0
+
+    def add(self, d: DocComparison) -> None:
+        self.documents += 1
+        self.tokens.add(d.tokens)
+        for label, lc in d.labels.items():
+            if label not in self.counts:
+                self.labels.append(label)
+                self.counts[label] = LabelCounts()
+                self.continua[label] = Continuum()
+                if self._length:  # a label first seen now: the documents before are one gap for it
+                    self.continua[label].add(Sections.of((), self._length), Sections.of((), self._length), 0)
+            c = self.counts[label]
+            c.a, c.b, c.exact, c.overlap = c.a + lc.a, c.b + lc.b, c.exact + lc.exact, c.overlap + lc.overlap
+        for label, continuum in self.continua.items():
+            if label in d.sections:
+                continuum.add(*d.sections[label])
+            else:
+                continuum.add(Sections.of((), d.length), Sections.of((), d.length), 0)
+        self._length += d.length
+        for i in range(3):
+            self.links[i] += d.links[i]
+
+    def figures(self) -> dict[str, Any]:
+        tokens = self.tokens
+        per_label: dict[str, Any] = {}
+        parts: list[Unitizing] = []
+        totals = LabelCounts()
+        for label in self.labels:
+            c = self.counts[label]
+            totals.a, totals.b = totals.a + c.a, totals.b + c.b
+            totals.exact, totals.overlap = totals.exact + c.exact, totals.overlap + c.overlap
+            u = self.continua[label].close()
+            parts.append(u)
+            kappa = binary_kappa(*tokens.binary.get(label, [0, 0, 0, tokens.tokens]))
+            per_label[label] = _label_figures(c, kappa, u.alpha())
+        micro = _label_figures(totals, kappa_from_confusion(tokens.confusion), alpha_over_categories(parts))
+        micro["tokens"] = tokens.tokens
+        la, lb, lm = self.links
+        p, r, f = prf(lm, la, lb)
+        return {
+            "per_label": per_label,
+            "micro": micro,
+            "links": {"f1": f, "precision": p, "recall": r, "a": la, "b": lb, "matches": lm},
+        }
+
+
 def figures(docs: Sequence[DocComparison], labels: Sequence[str]) -> dict[str, Any]:
     """per_label, micro and links figures of one or more documents, from summed counts."""
-    names = list(labels) + sorted({l for d in docs for l in d.labels if l not in labels})
-    tokens = TokenCounts()
+    tally = Tally(labels)
     for d in docs:
-        tokens.add(d.tokens)
-    per_label: dict[str, Any] = {}
-    parts: list[Unitizing] = []
-    totals = LabelCounts()
-    for label in names:
-        c = LabelCounts()
-        for d in docs:
-            lc = d.labels.get(label)
-            if lc is not None:
-                c.a, c.b, c.exact, c.overlap = c.a + lc.a, c.b + lc.b, c.exact + lc.exact, c.overlap + lc.overlap
-        totals.a, totals.b = totals.a + c.a, totals.b + c.b
-        totals.exact, totals.overlap = totals.exact + c.exact, totals.overlap + c.overlap
-        u = join(d.sections[label] for d in docs if label in d.sections)
-        parts.append(u)
-        per_label[label] = _label_figures(c, binary_kappa(*tokens.binary.get(label, [0, 0, 0, tokens.tokens])), u.alpha())
-    micro = _label_figures(totals, kappa_from_confusion(tokens.confusion), alpha_over_categories(parts))
-    micro["tokens"] = tokens.tokens
-    la = sum(d.links[0] for d in docs)
-    lb = sum(d.links[1] for d in docs)
-    lm = sum(d.links[2] for d in docs)
-    p, r, f = prf(lm, la, lb)
-    return {
-        "per_label": per_label,
-        "micro": micro,
-        "links": {"f1": f, "precision": p, "recall": r, "a": la, "b": lb, "matches": lm},
-    }
+        tally.add(d)
+    return tally.figures()
 
 
 def _label_figures(c: LabelCounts, kappa: float | None, alpha: float | None) -> dict[str, Any]:
@@ -461,8 +512,18 @@ class ProjectComparison:
     """Files of one side only, or of documents no longer in seeds/: named, not compared."""
     repaired: list[str] = field(default_factory=list)
 
+    tally: Tally | None = None
+
     def figures(self) -> dict[str, Any]:
-        return figures(self.docs, self.labels)
+        if self.tally is None:
+            self.tally = Tally(self.labels)
+            for d in self.docs:
+                self.tally.add(d)
+        if self._figures is None:
+            self._figures = self.tally.figures()
+        return self._figures
+
+    _figures: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"documents": len(self.docs), "a": self.a, "b": self.b}
@@ -561,14 +622,29 @@ def compare_project(project: Any, a: str, b: str, doc_id: str | None = None, pro
         )
     labels = list(project.schema.label_names)
     result = ProjectComparison(a, b, labels, [], {}, skipped)
-    for did in _progress(ids, progress, f"comparing {a} and {b}"):
-        doc = corpus.documents[did]
-        ua, la, fixed_a = read_units(store, a, doc)
-        ub, lb, fixed_b = read_units(store, b, doc)
-        if fixed_a or fixed_b:
-            result.repaired.append(did)
-        result.docs.append(compare_units(doc, ua, ub, la, lb, labels))
-        result.texts[did] = doc.text
+    tally = Tally(labels)
+    # The loop only adds objects that are kept (no reference cycles to find): the cyclic collector
+    # would walk the growing heap again and again for nothing and make the work grow faster than the
+    # corpus. Reference counting still frees everything that is dropped.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for did in _progress(ids, progress, f"comparing {a} and {b}"):
+            doc = corpus.documents[did]
+            ua, la, fixed_a = read_units(store, a, doc)
+            ub, lb, fixed_b = read_units(store, b, doc)
+            if fixed_a or fixed_b:
+                result.repaired.append(did)
+            compared = compare_units(doc, ua, ub, la, lb, labels)
+            compared.figures(labels)
+            tally.add(compared)
+            compared.slim()
+            result.docs.append(compared)
+            result.texts[did] = doc.text
+        result.tally = tally
+    finally:
+        if collecting:
+            gc.enable()
     return result
 
 
@@ -599,9 +675,7 @@ def _f(x: float | None) -> str:
 
 def _quote(text: str) -> str:
     """Article text as data: JSON-escaped, so newlines, tabs and control characters show as escapes."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+    return _encode(text)
 
 
 def _side_text(side: Unit | Link | None, text: str) -> str:
