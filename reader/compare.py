@@ -357,7 +357,23 @@ class DocComparison:
     def figures(self, labels: Sequence[str]) -> dict[str, Any]:
         """This document's figures (computed once: the text report and the JSON both ask)."""
         if self._figures is None:
-            self._figures = figures([self], labels)
+            per_label: dict[str, Any] = {}
+            parts = []
+            totals = LabelCounts()
+            tokens = self.tokens
+            for label, c in self.labels.items():
+                totals.a, totals.b = totals.a + c.a, totals.b + c.b
+                totals.exact, totals.overlap = totals.exact + c.exact, totals.overlap + c.overlap
+                sa, sb, observed = self.sections[label]
+                u = Unitizing(self.length, observed, sa.units + sb.units, sa.gaps() + sb.gaps())
+                parts.append(u)
+                kappa = binary_kappa(*tokens.binary.get(label, [0, 0, 0, tokens.tokens]))
+                per_label[label] = _label_figures(c, kappa, u.alpha())
+            micro = _label_figures(totals, kappa_from_confusion(tokens.confusion), alpha_over_categories(parts))
+            micro["tokens"] = tokens.tokens
+            p, r, f = prf(self.links[2], self.links[0], self.links[1])
+            links = {"f1": f, "precision": p, "recall": r, "a": self.links[0], "b": self.links[1], "matches": self.links[2]}
+            self._figures = {"per_label": per_label, "micro": micro, "links": links}
         return self._figures
 
 
@@ -556,15 +572,14 @@ def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], l
     span does not fit its offsets, the file goes through `Store.load` instead, which re-anchors what
     it can, exactly as the app would. The flag says whether that happened.
     """
-    path = store.path(annotator, doc.id)
-    tables = store.read_tables(path)
-    meta = next(iter(store.records(tables, "meta")), {})
+    tables = store.read_tables(store.root / annotator / f"{doc.id}.json")  # both names checked already
+    meta = next(iter(tables.get("meta", {}).values()), {})
     text = doc.text
     ok = not meta.get("sha256") or meta["sha256"] == doc.sha256
     units: dict[str, Unit] = {}
-    if ok:
-        for r in store.records(tables, "spans"):
-            if r.get("orphaned"):
+    if ok:  # the order of the records does not matter here: units are sorted below
+        for r in tables.get("spans", {}).values():
+            if not isinstance(r, dict) or r.get("orphaned"):
                 continue
             try:
                 u = Unit(int(r["start"]), int(r["end"]), str(r["label"]), str(r["id"]))
@@ -580,7 +595,9 @@ def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], l
         found, links = units_of(loaded.annotations)
         return found, links, True
     links = []
-    for r in store.records(tables, "relations"):
+    for r in tables.get("relations", {}).values():
+        if not isinstance(r, dict):
+            continue
         head, tail = units.get(str(r.get("head"))), units.get(str(r.get("tail")))
         if head is not None and tail is not None and not r.get("orphaned"):
             links.append(Link(head, tail, str(r.get("label", "attributed_to")), str(r.get("id", ""))))
