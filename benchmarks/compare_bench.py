@@ -143,7 +143,7 @@ def build(root: Path, n_docs: int, spans_per_doc: int = 20, seed: int = 7) -> Pr
 
 
 def in_process(root: Path) -> float:
-    from reader.compare import compare_project, format_diff
+    from reader.diff import compare_project, format_diff
 
     project = Project(root)
     t0 = time.perf_counter()

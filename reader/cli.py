@@ -125,7 +125,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .compare import compare_project, format_diff
+    from .diff import compare_project, format_diff
 
     result = compare_project(
         Project(args.project).require(), args.a, args.b, doc_id=args.doc, progress=sys.stderr.isatty()

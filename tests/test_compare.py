@@ -388,3 +388,14 @@ def test_exact_f1_equals_bratiaa_on_the_brat_export(pair, tmp_path, capsys):
             assert value != value, label
         else:
             assert mine == pytest.approx(float(value)), label
+
+
+def test_comparing_never_imports_textual():
+    code = (
+        "import sys, reader.agreement, reader.compare, reader.diff, reader.adjudicate\n"
+        "from reader.cli import main\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'textual'], 'textual imported'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 0, proc.stderr
