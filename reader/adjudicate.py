@@ -96,17 +96,28 @@ class Review:
             return which
         return self.disagreements[which]
 
+    def _index(self) -> tuple[dict[tuple, Span], dict[tuple, Relation]]:
+        """The gold's spans by (start, end, label) and links by (head id, tail id, label), rebuilt
+        only when the gold changed: the screen asks for every disagreement's state on each redraw."""
+        cached = self.__dict__.get("_cached_index")
+        if cached is None or cached[0] != (id(self.gold), self.gold.version):
+            spans: dict[tuple, Span] = {}
+            for span in self.gold.sorted_spans():
+                spans.setdefault((span.start, span.end, span.label), span)
+            links = {(r.head, r.tail, r.label): r for r in self.gold.relations.values()}
+            cached = ((id(self.gold), self.gold.version), spans, links)
+            self.__dict__["_cached_index"] = cached
+        return cached[1], cached[2]
+
     def _find_span(self, u: Unit) -> Span | None:
-        return self.gold.find_span(u.start, u.end, u.label)
+        return self._index()[0].get(u.key)
 
     def _find_link(self, link: Link) -> Relation | None:
-        head, tail = self._find_span(link.head), self._find_span(link.tail)
+        spans, links = self._index()
+        head, tail = spans.get(link.head.key), spans.get(link.tail.key)
         if head is None or tail is None:
             return None
-        return next(
-            (r for r in self.gold.relations.values() if (r.head, r.tail, r.label) == (head.id, tail.id, link.label)),
-            None,
-        )
+        return links.get((head.id, tail.id, link.label))
 
     def present(self, side: Unit | Link | None) -> bool:
         """Whether the gold holds this side of a disagreement (by offsets and labels)."""

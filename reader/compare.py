@@ -19,7 +19,11 @@ Figures, per label, micro-averaged, per document and summed over the corpus (nev
 documents, so long documents weigh what they contain):
 
 - exact and overlap P/R/F1, A taken as the reference (recall = matches / A's spans);
-- token-level Cohen's kappa: see `token_confusion`;
+- token-level Cohen's kappa (tokens: `TOKEN`, words and single punctuation marks). A token belongs
+  to a span when they share a character. Per label, a yes/no kappa: is the token in a span of this
+  label? Micro, one multi-class kappa over the token labels, a token taking the label of the
+  shortest span it is in (`innermost`), "O" when none: the figure that says whether the two agree
+  on what each word is, overlaps resolved the same way for both;
 - Krippendorff's unitizing alpha per label over the characters (`agreement`); over the corpus the
   documents are one continuum laid end to end in id order;
 - link P/R/F1.
@@ -346,10 +350,15 @@ class DocComparison:
 
     _figures: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
+    slimmed: bool = False
+
     def slim(self) -> None:
-        """Drop what only the figures need, once they are computed (a corpus diff keeps 10,000 of these)."""
+        """Drop what only the figures need, once computed and added to a Tally (a corpus diff keeps
+        10,000 of these)."""
+        self.figures(list(self.labels))
         self.sections = {}
         self.alignment = Alignment()
+        self.slimmed = True
 
     def figures(self, labels: Sequence[str]) -> dict[str, Any]:
         """This document's figures (computed once: the text report and the JSON both ask)."""
@@ -446,6 +455,8 @@ class Tally:
         self._length = 0
 
     def add(self, d: DocComparison) -> None:
+        if d.slimmed:
+            raise ValueError(f"{d.doc_id}: add a document to a Tally before slimming it")
         self.documents += 1
         self.tokens.add(d.tokens)
         for label, lc in d.labels.items():

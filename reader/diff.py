@@ -108,11 +108,12 @@ def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], l
     return sorted(units.values()), links, False
 
 
-def compare_project(project: Any, a: str, b: str, doc_id: str | None = None, progress: bool = False) -> ProjectComparison:
-    """Compare annotators `a` and `b` over every document both have a file for (or only `doc_id`).
+def shared_documents(project: Any, a: str, b: str, doc_id: str | None = None) -> tuple[list[str], list[str]]:
+    """The documents to compare (or review), in corpus order, and a line for each one left out.
 
-    Only documents both annotated are compared: a document one of them has not opened says nothing
-    about their agreement. The others are listed in `skipped`.
+    Only documents both annotators have a file for: a document one of them has not opened says
+    nothing about their agreement. A file whose document is no longer in seeds/ is left out too.
+    Unknown annotators and, with `doc_id`, a document one of them lacks are one-line UserErrors.
     """
     store = project.store
     known = store.annotators()
@@ -129,16 +130,20 @@ def compare_project(project: Any, a: str, b: str, doc_id: str | None = None, pro
         for name, files in ((a, files_a), (b, files_b)):
             if doc_id not in files:
                 raise UserError(f"annotator {name!r} has no file for document {doc_id!r}")
-        ids = [doc_id]
-        skipped: list[str] = []
-    else:
-        both = files_a & files_b
-        ids = [d for d in corpus.ids if d in both]
-        skipped = sorted(
-            [f"{x}: only {a} has a file" for x in files_a - files_b if x in corpus.documents]
-            + [f"{x}: only {b} has a file" for x in files_b - files_a if x in corpus.documents]
-            + [f"{x}: not in seeds/" for x in both if x not in corpus.documents]
-        )
+        return [doc_id], []
+    both = files_a & files_b
+    skipped = sorted(
+        [f"{x}: only {a} has a file" for x in files_a - files_b if x in corpus.documents]
+        + [f"{x}: only {b} has a file" for x in files_b - files_a if x in corpus.documents]
+        + [f"{x}: not in seeds/" for x in both if x not in corpus.documents]
+    )
+    return [d for d in corpus.ids if d in both], skipped
+
+
+def compare_project(project: Any, a: str, b: str, doc_id: str | None = None, progress: bool = False) -> ProjectComparison:
+    """Compare annotators `a` and `b` over `shared_documents` (or only `doc_id`)."""
+    ids, skipped = shared_documents(project, a, b, doc_id)
+    corpus, store = project.corpus, project.store
     labels = list(project.schema.label_names)
     result = ProjectComparison(a, b, labels, [], {}, skipped)
     tally = Tally(labels)
