@@ -149,13 +149,15 @@ def _overlap_matches(a: list[Unit], b: list[Unit], into: list) -> tuple[list[Uni
             if ub.end > ua.start and ub.label == ua.label:
                 shared = min(ua.end, ub.end) - max(ua.start, ub.start)
                 off = abs(ua.start - ub.start) + abs(ua.end - ub.end)
-                candidates.append((-shared, off, ua, ub))
+                ea, eb = (ua.start, ua.end), (ub.start, ub.end)
+                # the order depends on the pair, not on who is A: swapping A and B matches the same
+                candidates.append((-shared, off, min(ea, eb), max(ea, eb), ua, ub))
     if not candidates:
         return a, b
-    candidates.sort()
+    candidates.sort(key=lambda c: c[:4])
     used_a: set[Unit] = set()
     used_b: set[Unit] = set()
-    for _shared, _off, ua, ub in candidates:
+    for *_order, ua, ub in candidates:
         if ua not in used_a and ub not in used_b:
             used_a.add(ua)
             used_b.add(ub)
@@ -360,8 +362,12 @@ class DocComparison:
         self.alignment = Alignment()
         self.slimmed = True
 
-    def figures(self, labels: Sequence[str]) -> dict[str, Any]:
-        """This document's figures (computed once: the text report and the JSON both ask)."""
+    def figures(self, labels: Sequence[str] | None = None) -> dict[str, Any]:
+        """This document's figures (computed once: the text report and the JSON both ask).
+
+        Labels are those `compare_units` was given plus any other found in the files; `labels` is
+        accepted for symmetry with the module-level `figures` and not needed.
+        """
         if self._figures is None:
             per_label: dict[str, Any] = {}
             parts = []

@@ -180,6 +180,24 @@ def test_swapping_a_and_b_keeps_f1_and_kappa(example):
     assert ab["links"]["f1"] == ba["links"]["f1"]
 
 
+@settings(max_examples=100, deadline=None)
+@given(documents(), documents())
+def test_corpus_u_alpha_is_that_of_the_documents_laid_end_to_end(first, second):
+    from reader.compare import figures
+
+    (d1, a1, b1), (d2, a2, b2) = first, second
+    shift = len(d1.text)
+    moved = lambda units: [u._replace(start=u.start + shift, end=u.end + shift) for u in units]  # noqa: E731
+    corpus = figures(
+        [compare_units(d1, a1, b1, [], [], LABELS), compare_units(Document("e", d2.text), a2, b2, [], [], LABELS)], LABELS
+    )
+    one = compare_units(Document("de", d1.text + d2.text), a1 + moved(a2), b1 + moved(b2), [], [], LABELS).figures()
+    for label in LABELS:
+        for key in ("u_alpha", "exact_f1", "overlap_f1"):
+            assert corpus["per_label"][label][key] == pytest.approx(one["per_label"][label][key]), (label, key)
+    assert corpus["micro"]["u_alpha"] == pytest.approx(one["micro"]["u_alpha"])
+
+
 # --------------------------------------------------------------------------- alignment by hand
 
 TEXT = "Police said the detainees were beaten on Tuesday, HRW alleged torture in Almaty and Astana."
