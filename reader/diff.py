@@ -72,12 +72,16 @@ def _side_json(side: Unit | Link | None, text: str) -> dict[str, Any] | None:
 def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], list[Link], bool]:
     """One annotator's units and links of `doc`, read straight from the file's tables.
 
-    The file is read once and no model is built. When the text changed since it was annotated, or a
-    span does not fit its offsets, the file goes through `Store.load` instead, which re-anchors what
-    it can, exactly as the app would. The flag says whether that happened.
+    The file is read once and no model is built: spans are taken as the file has them when they fit
+    the text (a label the schema lacks is compared too, and shows as its own row). When the text
+    changed since it was annotated, or a span does not fit its offsets, the file goes through
+    `Store.load` instead, which re-anchors what it can, exactly as the app would. The flag says
+    whether that happened.
     """
     tables = store.read_tables(store.root / annotator / f"{doc.id}.json")  # both names checked already
     meta = next(iter(tables.get("meta", {}).values()), {})
+    if not isinstance(meta, dict):
+        meta = {}
     text = doc.text
     ok = not meta.get("sha256") or meta["sha256"] == doc.sha256
     units: dict[str, Unit] = {}
