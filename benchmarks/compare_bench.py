@@ -4,7 +4,9 @@
   documents of about 2,000 characters with 200,000 spans per annotator (20 a document) and 50,000
   links each. Includes interpreter start-up and reading the 10,000 seeds and 20,000 annotation files.
 - diff_growth_ratio: time of the same comparison in-process (compare_project + format_diff) at 10,000
-  documents / (10 x the time at 1,000). In-process so that start-up does not flatter the ratio.
+  documents / (10 x the time at 1,000). In-process so that interpreter start-up does not flatter it.
+- diff_growth_ratio_one_process, diff_10k_one_process_s: the same with jobs=1 (no worker
+  processes), whose start-up is a constant that would flatter the ratio; the comparison as such.
 
 The projects are built in a temporary folder, the annotation files written directly as JSON in the
 exact layout `Store.save` writes (sorted keys, indentation, TinyDB tables), without fsync, to keep
@@ -142,12 +144,12 @@ def build(root: Path, n_docs: int, spans_per_doc: int = 20, seed: int = 7) -> Pr
     return Project(root)
 
 
-def in_process(root: Path) -> float:
+def in_process(root: Path, jobs: int | None = None) -> float:
     from reader.diff import compare_project, format_diff
 
     project = Project(root)
     t0 = time.perf_counter()
-    result = compare_project(project, "alice", "bob")
+    result = compare_project(project, "alice", "bob", jobs=jobs)
     io.StringIO().write(format_diff(result))
     return time.perf_counter() - t0
 
@@ -171,6 +173,11 @@ def main() -> None:
         t_small = min(in_process(small) for _ in range(3))
         t_big = min(in_process(big) for _ in range(2))
         emit("diff_growth_ratio", t_big / (10 * t_small), "ratio")
+        # The same in one process: the workers' start-up (a constant) flatters the ratio above.
+        t_small = min(in_process(small, jobs=1) for _ in range(3))
+        t_big = min(in_process(big, jobs=1) for _ in range(2))
+        emit("diff_growth_ratio_one_process", t_big / (10 * t_small), "ratio")
+        emit("diff_10k_one_process_s", t_big, "s")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

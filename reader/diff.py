@@ -7,11 +7,13 @@ documents through a `Tally` (so 10,000 documents cost ten times 1,000) and print
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode  # json.dumps(str, ensure_ascii=False), minus its overhead
 from typing import Any, Iterable
 
-from .compare import DocComparison, Link, Tally, Unit, compare_units, units_of
+from .compare import Alignment, DocComparison, Link, Tally, Unit, compare_units, units_of
 from .errors import UserError
 from .model import Document
 
@@ -144,33 +146,81 @@ def shared_documents(project: Any, a: str, b: str, doc_id: str | None = None) ->
     return [d for d in corpus.ids if d in both], skipped
 
 
-def compare_project(project: Any, a: str, b: str, doc_id: str | None = None, progress: bool = False) -> ProjectComparison:
-    """Compare annotators `a` and `b` over `shared_documents` (or only `doc_id`)."""
+PARALLEL_FROM = 400
+"""Documents from which the comparison is spread over worker processes (when the system can fork)."""
+
+_JOB: tuple[Any, str, str, list[str]] | None = None
+"""(project, a, b, labels) for forked workers: inherited, never pickled."""
+
+
+def _compare_one(project: Any, a: str, b: str, labels: list[str], did: str) -> tuple[DocComparison, bool]:
+    doc = project.corpus.documents[did]
+    ua, la, fixed_a = read_units(project.store, a, doc)
+    ub, lb, fixed_b = read_units(project.store, b, doc)
+    compared = compare_units(doc, ua, ub, la, lb, labels)
+    compared.figures()
+    compared.alignment = Alignment()  # the disagreements hold what the report needs
+    return compared, fixed_a or fixed_b
+
+
+def _compare_chunk(ids: list[str]) -> list[tuple[DocComparison, bool]]:
+    assert _JOB is not None
+    return [_compare_one(*_JOB, did) for did in ids]
+
+
+def _workers(n_docs: int, jobs: int | None) -> int:
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 4) if n_docs >= PARALLEL_FROM else 1
+    if jobs > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # spawning would pickle the corpus to every worker: not worth it
+    return max(1, jobs)
+
+
+def compare_project(
+    project: Any, a: str, b: str, doc_id: str | None = None, progress: bool = False, jobs: int | None = None
+) -> ProjectComparison:
+    """Compare annotators `a` and `b` over `shared_documents` (or only `doc_id`).
+
+    Documents are compared independently, so from PARALLEL_FROM documents on they are spread over
+    up to 4 forked worker processes (`jobs` overrides), in chunks taken in corpus order; the results
+    come back in that order and are summed here, so the figures are the same whatever `jobs` is.
+    """
+    global _JOB
     ids, skipped = shared_documents(project, a, b, doc_id)
-    corpus, store = project.corpus, project.store
+    corpus = project.corpus
     labels = list(project.schema.label_names)
     result = ProjectComparison(a, b, labels, [], {}, skipped)
     tally = Tally(labels)
-    # The loop only adds objects that are kept (no reference cycles to find): the cyclic collector
-    # would walk the growing heap again and again for nothing and make the work grow faster than the
+    workers = _workers(len(ids), jobs)
+    # Every document's results are kept (no reference cycles to find): the cyclic collector would
+    # walk the growing heap again and again for nothing and make the work grow faster than the
     # corpus. Reference counting still frees everything that is dropped.
     collecting = gc.isenabled()
     gc.disable()
+    pool = None
     try:
-        for did in _progress(ids, progress, f"comparing {a} and {b}"):
-            doc = corpus.documents[did]
-            ua, la, fixed_a = read_units(store, a, doc)
-            ub, lb, fixed_b = read_units(store, b, doc)
-            if fixed_a or fixed_b:
+        if workers > 1:
+            _JOB = (project, a, b, labels)
+            pool = multiprocessing.get_context("fork").Pool(workers)  # forked before any progress thread
+            size = max(20, min(200, len(ids) // (workers * 8) or 1))
+            chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+            done: Iterable[tuple[DocComparison, bool]] = (
+                pair for chunk in pool.imap(_compare_chunk, chunks) for pair in chunk
+            )
+        else:
+            done = (_compare_one(project, a, b, labels, did) for did in ids)
+        for did, (compared, repaired) in zip(_progress(ids, progress, f"comparing {a} and {b}"), done):
+            if repaired:
                 result.repaired.append(did)
-            compared = compare_units(doc, ua, ub, la, lb, labels)
-            compared.figures(labels)
             tally.add(compared)
             compared.slim()
             result.docs.append(compared)
-            result.texts[did] = doc.text
+            result.texts[did] = corpus.documents[did].text
         result.tally = tally
     finally:
+        _JOB = None
+        if pool is not None:
+            pool.terminate()
         if collecting:
             gc.enable()
     return result

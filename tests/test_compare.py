@@ -417,3 +417,11 @@ def test_comparing_never_imports_textual():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_workers_give_the_same_figures_as_one_process(pair):
+    from reader.diff import compare_project
+
+    one = compare_project(pair, "alice", "bob", jobs=1).to_json()
+    two = compare_project(pair, "alice", "bob", jobs=2).to_json()
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
