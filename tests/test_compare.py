@@ -425,3 +425,15 @@ def test_workers_give_the_same_figures_as_one_process(pair):
     one = compare_project(pair, "alice", "bob", jobs=1).to_json()
     two = compare_project(pair, "alice", "bob", jobs=2).to_json()
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_broken_annotation_file_is_named_in_one_line(pair, jobs):
+    from reader.diff import compare_project
+    from reader.errors import UserError
+
+    broken = pair.store.path("bob", "other")
+    broken.write_text('{"spans": {"1": ', "utf-8")
+    with pytest.raises(UserError) as caught:
+        compare_project(pair, "alice", "bob", jobs=jobs)
+    assert str(broken) in str(caught.value) and "not valid JSON" in str(caught.value)
