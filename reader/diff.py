@@ -275,7 +275,8 @@ def snippet(text: str, start: int, end: int, width: int = CONTEXT) -> str:
 def format_diff(result: ProjectComparison) -> str:
     """The table of figures, a line per document, then every disagreement with its context."""
     fig = result.figures()
-    lines = [f"{len(result.docs)} documents compared: A = {result.a} (reference), B = {result.b}", ""]
+    n = len(result.docs)
+    lines = [f"{n} document{'s' if n != 1 else ''} compared: A = {result.a} (reference), B = {result.b}", ""]
     head = f"{'label':<12} {'A':>6} {'B':>6}  {'exact P':>7} {'R':>6} {'F1':>6}  {'overlap F1':>10}  {'kappa':>6}  {'u-alpha':>7}"
     lines.append(head)
     rows = list(fig["per_label"].items()) + [("micro", fig["micro"])]
