@@ -171,7 +171,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    raise NotAvailable("diff")
+    from .diff import compare_project, format_diff
+
+    result = compare_project(
+        Project(args.project).require(), args.a, args.b, doc_id=args.doc, progress=sys.stderr.isatty()
+    )
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_diff(result))
+    return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
