@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_project
+from tests.conftest import make_project
 from reader.adjudicate import AdjudicationError, Review, open_review, review_path, save_review
 from reader.errors import UserError
 from reader.model import DocAnnotations

@@ -33,7 +33,7 @@ from reader.compare import (
 )
 from reader.model import DocAnnotations, Document
 
-from conftest import make_project
+from tests.conftest import make_project
 
 LABELS = ["claim", "quote", "allegation", "source"]
 RANK = {label: i for i, label in enumerate(LABELS)}
