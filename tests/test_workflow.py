@@ -319,3 +319,49 @@ async def test_the_new_user_scenario_s_2_quit(project):
         await pilot.press("s", "2", "ctrl+q")
     data = json.loads(project.store.path("tester", SEED_ID).read_text())
     assert spans(data) == [("quote", HEADLINE)]
+
+
+def suggested_project(root):
+    from reader.model import DocAnnotations
+    from reader.suggest import suggest_into
+
+    project = make_project(root)
+    doc = project.corpus.get(SEED_ID)
+    ann = DocAnnotations(doc, project.schema)
+    suggest_into(ann)
+    project.store.save("tester", ann)
+    return project, len(ann.suggested_spans)
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_suggestions_accept_reject_accept_all_and_undo(tmp_path, keymap):
+    from reader.suggestions import pending_spans
+
+    project, count = suggested_project(tmp_path / "s")
+    app = create_app(project, "tester", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        assert len(view(app).ghost_spans) == count > 5
+        text = app.session.annotations.text
+        await put_cursor(pilot, app, "Police ... subjected")
+        await press(pilot, app, "article.start", "suggest.next")
+        first = next(g for g in view(app).ghost_spans if g.start > 0)
+        assert view(app).cursor == first.start
+        await put_cursor(pilot, app, "subjected some detainees")
+        await press(pilot, app, "suggest.accept")
+        data = saved(app)
+        labels = spans(data)
+        assert ("quote", "Police ... subjected some detainees to ill-treatment and torture, including with electric "
+                "shocks and beatings with batons,") in labels
+        assert ("source", "HRW") in labels and len(data["relations"]) == 1  # accepted with its source, linked
+        assert len(data["suggested_spans"]) == count - 2
+        await put_cursor(pilot, app, "They beat me")
+        await press(pilot, app, "suggest.reject")
+        assert len(saved(app)["suggested_spans"]) == count - 3
+        await press(pilot, app, "app.undo")
+        assert len(saved(app)["suggested_spans"]) == count - 2
+        await press(pilot, app, "suggest.accept_all")
+        data = saved(app)
+        assert len(data["spans"]) == count and not pending_spans(app.session.annotations)
+        await press(pilot, app, "app.undo")
+        assert len(saved(app)["spans"]) == 2
+        assert text == app.session.annotations.text

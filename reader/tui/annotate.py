@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from ..errors import UserError
 from ..model import InvariantError, Span, trim_extent
 from ..session import Session
+from ..suggestions import Rejected, accept, accept_all, pending_spans, reject, restore, suggestions_at
 from .article import ArticleView
 from .dialogs import Choice, ChoiceDialog, TextDialog
 from .documents import DocumentsScreen
@@ -66,6 +67,11 @@ class AnnotateScreen(Screen):
         Binding("full_stop", "edge('end', 1)", "Grow end", show=False, id="span.grow_end", tooltip="Move the span's end a word right"),
         Binding("n", "next_span(1)", "Next span", show=False, id="span.next", tooltip="Go to the next span"),
         Binding("N", "next_span(-1)", "Previous span", show=False, id="span.previous", tooltip="Go to the previous span"),
+        Binding("y", "accept_suggestion", "Accept", show=False, id="suggest.accept", tooltip="Accept the suggestion under the cursor (with its sources)"),
+        Binding("X", "reject_suggestion", "Reject", show=False, id="suggest.reject", tooltip="Reject the suggestion under the cursor"),
+        Binding("A", "accept_all_suggestions", "Accept all", show=False, id="suggest.accept_all", tooltip="Accept every suggestion in the document"),
+        Binding("f", "next_suggestion(1)", "Next suggestion", show=False, id="suggest.next", tooltip="Go to the next suggestion"),
+        Binding("F", "next_suggestion(-1)", "Previous suggestion", show=False, id="suggest.previous", tooltip="Go to the previous suggestion"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last edit"),
         Binding("U,ctrl+y", "redo", "Redo", show=False, id="app.redo", tooltip="Redo the last undone edit"),
         Binding("right_square_bracket", "document(1)", "Next doc", show=False, id="doc.next", tooltip="Open the next document"),
@@ -87,6 +93,9 @@ class AnnotateScreen(Screen):
         self.picking_for: str | None = None
         """Id of the span waiting for a source picked in the text (None: not picking)."""
         self.query_text = ""
+        self._history: list[Rejected | None] = []
+        """What `undo` takes back, newest last: None for an edit of the annotations, else a rejection."""
+        self._future: list[Rejected | None] = []
 
     # ----------------------------------------------------------------- layout
 
@@ -100,7 +109,6 @@ class AnnotateScreen(Screen):
 
     def on_mount(self) -> None:
         self.article.focus()
-        self.article.ghost_spans = self.session.annotations.suggested_spans
         self._refresh_all()
 
     @property
@@ -113,6 +121,9 @@ class AnnotateScreen(Screen):
 
     def _refresh_all(self) -> None:
         self.query_one(DocHeader).show(self.session)
+        ghosts = pending_spans(self.session.annotations)
+        if ghosts != self.article.ghost_spans:
+            self.article.ghost_spans = ghosts
         self.article.refresh_spans()
         self.panel.refresh_spans()
         self.panel.query_one(SpanList).show_current(self.article.span_at_cursor())
@@ -145,6 +156,8 @@ class AnnotateScreen(Screen):
             self.notify(exc.message, severity="error")
             return None
         self.session.edited()
+        self._history.append(None)
+        self._future.clear()
         self._refresh_all()
         if success:
             self.notify(success, timeout=2)
@@ -372,19 +385,81 @@ class AnnotateScreen(Screen):
 
     def action_undo(self) -> None:
         ann = self.session.annotations
-        name = None if self.session.readonly else ann.undo()
-        if name:
-            self.session.edited()
-            self._refresh_all()
-        self.notify(f"Undone: {name}" if name else "Nothing to undo.", timeout=2)
+        if self.session.readonly or not self._history and not ann.can_undo:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        entry = self._history.pop() if self._history else None
+        if entry is not None:
+            restore(ann, entry)
+            name = "reject suggestion"
+        else:
+            name = ann.undo()
+        self._future.append(entry)
+        self.session.edited()
+        self._refresh_all()
+        self.notify(f"Undone: {name}", timeout=2)
 
     def action_redo(self) -> None:
         ann = self.session.annotations
-        name = None if self.session.readonly else ann.redo()
-        if name:
-            self.session.edited()
-            self._refresh_all()
-        self.notify(f"Redone: {name}" if name else "Nothing to redo.", timeout=2)
+        if self.session.readonly or not self._future:
+            self.notify("Nothing to redo.", timeout=2)
+            return
+        entry = self._future.pop()
+        if entry is not None:
+            ids = [g.id for g in entry.spans] or [r.id for r in entry.relations]
+            entry = reject(ann, ids[0])
+            name = "reject suggestion"
+        else:
+            name = ann.redo()
+        self._history.append(entry)
+        self.session.edited()
+        self._refresh_all()
+        self.notify(f"Redone: {name}", timeout=2)
+
+    # ----------------------------------------------------------------- suggestions
+
+    def _suggestion_here(self) -> Span | None:
+        hits = suggestions_at(self.session.annotations, self.article.cursor)
+        if not hits:
+            self.notify("No suggestion under the cursor.", severity="warning", timeout=2)
+        return hits[0] if hits else None
+
+    def action_accept_suggestion(self) -> None:
+        ghost = self._suggestion_here()
+        if ghost is not None:
+            ann = self.session.annotations
+            self._edit(lambda: accept(ann, ghost.id, with_sources=True), f"Accepted {ghost.label}")
+
+    def action_reject_suggestion(self) -> None:
+        ghost = self._suggestion_here()
+        if ghost is None or self.session.readonly:
+            return
+        rejected = reject(self.session.annotations, ghost.id)
+        self._history.append(rejected)
+        self._future.clear()
+        self.session.edited()
+        self._refresh_all()
+        self.notify(f"Rejected {ghost.label} (u undoes)", timeout=2)
+
+    def action_accept_all_suggestions(self) -> None:
+        ann = self.session.annotations
+        count = len(pending_spans(ann))
+        if not count:
+            self.notify("No suggestions here (reader suggest makes them).", timeout=3)
+            return
+        self._edit(lambda: accept_all(ann), f"Accepted {count} suggestions (u undoes)")
+
+    def action_next_suggestion(self, step: int) -> None:
+        ghosts = pending_spans(self.session.annotations)
+        cursor = self.article.cursor
+        if step > 0:
+            target = next((g for g in ghosts if g.start > cursor), None)
+        else:
+            target = next((g for g in reversed(ghosts) if g.start < cursor), None)
+        if target is None:
+            self.notify("No more suggestions that way.", timeout=2)
+            return
+        self.article.move_to(target.start)
 
     def action_done(self) -> None:
         if self.session.readonly:
@@ -408,9 +483,10 @@ class AnnotateScreen(Screen):
             self.notify(exc.message, severity="error")
             return
         self.picking_for = None
+        self._history.clear()
+        self._future.clear()
         ann = self.session.annotations
         self.article.load(ann)
-        self.article.ghost_spans = ann.suggested_spans
         self.panel.load(ann)
         self._refresh_all()
         for line in report:
