@@ -189,40 +189,21 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     """Write fresh suggestions into the annotator's files, never over their spans; one line per document."""
-    from .suggest import load_cues, suggest_into
+    from .suggest_project import suggest_documents
 
     project = Project(args.project).require()
-    annotator = annotator_of(args)
-    corpus = project.corpus
-    docs = [corpus.get(doc_id) for doc_id in args.doc_ids] if args.doc_ids else list(corpus)
     if not args.doc_ids:
-        for error in corpus.errors:
+        for error in project.corpus.errors:
             print(f"reader: {error}", file=sys.stderr)
-    cues = load_cues(project.path)
-    store = project.store
-    problems = 0
-    tty = sys.stderr.isatty()
-    for number, doc in enumerate(docs, 1):
-        if tty:
-            print(f"\r[{number}/{len(docs)}] {doc.id[:60]:60}", end="", file=sys.stderr, flush=True)
-        loaded = store.load(annotator, doc, lock=True)
-        try:
-            if loaded.readonly:
-                print(f"{chr(13) if tty else ''}reader: {store.path(annotator, doc.id)}: another process is editing it; skipped",
-                      file=sys.stderr)
-                problems += 1
-                continue
-            report = suggest_into(loaded.annotations, cues)
-            store.save(annotator, loaded.annotations, lock=loaded.lock)
-        finally:
-            if loaded.lock is not None:
-                loaded.lock.release()
-        if tty:
-            print("\r" + " " * 72 + "\r", end="", file=sys.stderr)
-        for line in loaded.report:
-            print(f"reader: {line}", file=sys.stderr)
-        print(report)
-    return 1 if problems or (corpus.errors and not args.doc_ids) else 0
+    skipped = 0
+    for outcome in suggest_documents(project, annotator_of(args), args.doc_ids):
+        for note in outcome.notes:
+            print(f"reader: {note}", file=sys.stderr)
+        if outcome.report is None:
+            skipped += 1
+        else:
+            print(outcome.report)
+    return 1 if skipped or (project.corpus.errors and not args.doc_ids) else 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
 import yaml
 
@@ -119,15 +120,21 @@ def read_documents(path: Path) -> list[Document]:
     return [Document(doc_id, text, meta)]
 
 
-def _read_jsonl(path: Path, raw: str) -> list[Document]:
-    docs: list[Document] = []
+def jsonl_records(path: Path, raw: str, error: type[UserError] = UserError) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of every non-blank line of a JSON Lines text; one line naming file and
+    line for a line that is not JSON. Shared by the corpus and the formats that import JSON Lines."""
     for number, line in enumerate(raw.split("\n"), 1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            yield number, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise CorpusError(f"not valid JSON ({exc.msg})", path, number) from None
+            raise error(f"not valid JSON ({exc.msg})", path, number) from None
+
+
+def _read_jsonl(path: Path, raw: str) -> list[Document]:
+    docs: list[Document] = []
+    for number, record in jsonl_records(path, raw, CorpusError):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise CorpusError("each line needs a string 'text'", path, number)
         doc_id = record.get("id")

@@ -14,6 +14,7 @@ from json.encoder import encode_basestring as _encode  # json.dumps(str, ensure_
 from typing import Any, Iterable
 
 from .compare import Alignment, DocComparison, Link, Tally, Unit, compare_units, units_of
+from .progress import track
 from .errors import UserError
 from .model import Document
 
@@ -209,7 +210,7 @@ def compare_project(
             )
         else:
             done = (_compare_one(project, a, b, labels, did) for did in ids)
-        for did, (compared, repaired) in zip(_progress(ids, progress, f"comparing {a} and {b}"), done):
+        for did, (compared, repaired) in zip(track(ids, f"comparing {a} and {b}", threshold=49, show=progress), done):
             if repaired:
                 result.repaired.append(did)
             tally.add(compared)
@@ -224,21 +225,6 @@ def compare_project(
         if collecting:
             gc.enable()
     return result
-
-
-def _progress(items: list[str], show: bool, what: str) -> Iterable[str]:
-    """A progress bar on stderr when asked (the command line asks when stderr is a terminal)."""
-    if not show or len(items) < 50:
-        yield from items
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(what, total=len(items))
-        for item in items:
-            yield item
-            bar.advance(task)
 
 
 # --------------------------------------------------------------------------- text report

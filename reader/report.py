@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
-from .model import DocAnnotations, Document, InvariantError, Relation, Span
+from .model import DocAnnotations, InvariantError, Relation, Span
 from .project import Project
 from .store import Store, StoreError
 

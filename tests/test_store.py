@@ -16,7 +16,7 @@ import pytest
 
 from reader.errors import UserError
 from reader.model import DocAnnotations, Document
-from reader.store import Store, StoreError
+from reader.store import StoreError
 from tests.conftest import REPO, SEED_ID
 
 QUOTE = "Police ... subjected some detainees to ill-treatment and torture"

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
+from ..progress import track  # noqa: F401  (the formats iterate with it)
 from ..errors import UserError
 from ..project import Project
 from ..store import Store, StoreError
@@ -309,24 +309,6 @@ def dumps(value: Any) -> str:
 
 def pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-
-
-# --------------------------------------------------------------------------- progress
-
-
-def track(items: Sequence[Any], description: str, threshold: int = 20) -> Iterator[Any]:
-    """Iterate, with a progress bar on stderr when it is a terminal and there are many items."""
-    if len(items) <= threshold or not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(description, total=len(items))
-        for item in items:
-            yield item
-            progress.advance(task)
 
 
 # --------------------------------------------------------------------------- the dataset card

@@ -9,10 +9,10 @@ skin tone is 4 units, 2 code points), and import its files with `--offsets utf16
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from ..corpus import jsonl_records
 from ..errors import UserError
 from .common import Output, Record, dumps, offset_converter
 from .importing import Imported
@@ -56,13 +56,7 @@ def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
             raw = file.read_text("utf-8")
         except UnicodeDecodeError:
             raise UserError("not UTF-8", file) from None
-        for number, line in enumerate(raw.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UserError(f"not valid JSON ({exc.msg})", file, number) from None
+        for number, rec in jsonl_records(file, raw):
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 raise UserError("each line needs a string 'text'", file, number)
             doc_id = rec.get("id", f"{file.stem}-{number}")

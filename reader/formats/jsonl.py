@@ -7,10 +7,10 @@ UTF-16 code units instead of code points (for JavaScript tools); the card says w
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from ..corpus import jsonl_records
 from ..errors import UserError
 from .common import Output, Record, dumps, offset_converter
 from .importing import Imported
@@ -48,13 +48,7 @@ def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
         raw = Path(path).read_text("utf-8")
     except UnicodeDecodeError:
         raise UserError("not UTF-8", path) from None
-    for number, line in enumerate(raw.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"not valid JSON ({exc.msg})", path, number) from None
+    for number, rec in jsonl_records(path, raw):
         if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not isinstance(rec.get("id"), (str, int)):
             raise UserError("each line needs an 'id' and a string 'text'", path, number)
         spans, rels = rec.get("spans") or [], rec.get("relations") or []
