@@ -295,6 +295,20 @@ async def test_each_decision_moves_on_to_the_next_unsettled_until_all_are(projec
         assert saved(app)[0]["meta"]["1"]["status"] == "done"
 
 
+async def test_a_second_reviewer_of_the_same_gold_is_read_only(project):
+    first = create_review_app(project, "alice", "bob")
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, first, "review.take_a")
+        before = saved(first)
+        second = create_review_app(project, "alice", "bob")
+        async with second.run_test(size=SIZE) as pilot2:
+            assert second.session.readonly
+            assert "READ-ONLY" in str(second.screen.query_one("ReviewHeader").render())
+            await press(pilot2, second, "review.take_neither")
+            assert second.session.review.settled == 1  # the refused decision changed nothing
+        assert saved(first) == before
+
+
 # --------------------------------------------------------------------------- several documents
 
 

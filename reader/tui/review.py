@@ -240,11 +240,13 @@ class ReviewScreen(Screen):
         if i is None:
             self.notify("No disagreement here to settle.", timeout=2)
             return
+        review = self.session.review
+        assert review is not None
         if self._decide(lambda: self.session.settle(i, choice), f"Settled: {choice}"):
-            review = self.session.review
-            assert review is not None
             following = review.next_unsettled(i)
-            if following is not None:
+            if following is None:
+                self._all_settled()
+            else:
                 self._go(following)
                 self._show()
 
