@@ -225,6 +225,22 @@ async def test_edit_by_hand_deletes_a_gold_span(project):
         assert list(record["decisions"].values()) == ["edit"]
 
 
+async def test_edit_by_hand_links_a_claim_to_another_source(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "label")
+        await press(pilot, app, "review.take_a")  # the allegation is in the gold
+        await go_to(pilot, app, "link", 1)  # alice linked it to HRW; the reviewer says Police
+        await press(pilot, app, "review.edit")
+        values = [c.value for c in app.screen.choices]
+        police = next(c.value for c in app.screen.choices if c.value.startswith("link:") and "Police" in str(c.prompt))
+        app.screen.query_one("Choices").highlighted = values.index(police)
+        await press(pilot, app, "dialog.choose")
+        gold, record = saved(app)
+        assert links(gold) == [("torture in Almaty", "Police")]
+        assert sorted(record["decisions"].values()) == ["a", "edit"]
+
+
 async def test_undo_walks_back_decisions_in_order(project):
     app = create_review_app(project, "alice", "bob")
     async with app.run_test(size=SIZE) as pilot:

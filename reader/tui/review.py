@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..adjudicate import AdjudicationError
+from ..compare import Link
 from ..errors import UserError
 from ..model import InvariantError, Span, trim_extent
 from ..review_session import MergedView, ReviewSession, display_annotations, merged_view
@@ -80,7 +81,7 @@ class ReviewScreen(Screen):
     | n / N | next / previous | next / previous unsettled disagreement (wrapping round) |
     | tab / shift+tab | next_any / previous_any | next / previous disagreement, settled or not |
     | 1 2 3 4 | take_a take_b take_both take_neither | settle the current one, then go to the next unsettled |
-    | 5 | edit | a dialog: label the selection (or the disagreement's extent), delete a gold span, or settle as is |
+    | 5 | edit | a dialog: label the selection (else the disagreement's extent), delete a gold span, link or unlink (link disagreements), or keep the gold as is; settles it as "edit" |
     | u, ctrl+z | undo | take back the last decision (and its hand edit) |
     | ] / [ | next_doc / previous_doc | the next / previous shared document |
     | ? | help | every key in force |
@@ -276,6 +277,7 @@ class ReviewScreen(Screen):
         nearby = [s for s in gold.sorted_spans() if s.overlaps(d.start, d.end) or s.start <= cursor < s.end]
         for span in nearby:
             choices.append(Choice(f"delete:{span.id}", f"Delete the gold {span.label} “{snippet(span.text, 36)}”"))
+        choices += self._link_choices(d)
         choices.append(Choice("keep", "Keep the gold as it is (settled by hand)"))
 
         def answer(value: str | None) -> None:
@@ -286,9 +288,38 @@ class ReviewScreen(Screen):
                 edits = [lambda g: g.add_span(start, end, arg)]
             elif kind == "delete":
                 edits = [lambda g: g.delete_span(arg)]
+            elif kind == "link":
+                head, _, tail = arg.partition(":")
+                edits = [lambda g: g.link(head, tail)]
+            elif kind == "unlink":
+                edits = [lambda g: g.unlink(arg)]
             else:
                 edits = []
             if self._decide(lambda: self.session.hand_edit(i, edits), "Settled by hand"):
                 self.article.clear_selection()
 
         self.app.push_screen(ChoiceDialog(f"Edit the gold: {d.kind} at {d.start}-{d.end}", choices, "enter applies, escape cancels"), answer)
+
+    def _link_choices(self, d) -> list[Choice]:
+        """For a link disagreement: link (or unlink) each head the gold holds to each source it holds."""
+        review = self.session.review
+        assert review is not None
+        gold, schema = review.gold, self.session.project.schema
+        out: dict[str, Choice] = {}
+        for link in (d.a, d.b):
+            if not isinstance(link, Link):
+                continue
+            head = gold.find_span(*link.head.key)
+            if head is None:
+                continue
+            linked = {r.tail: r for r in gold.relations.values() if r.head == head.id}
+            targets = schema.link_targets(head.label)
+            for source in gold.sorted_spans():
+                if source.label not in targets:
+                    continue
+                what = f"“{snippet(head.text, 24)}” → “{snippet(source.text, 24)}”"
+                if source.id in linked:
+                    out[f"unlink:{linked[source.id].id}"] = Choice(f"unlink:{linked[source.id].id}", f"Unlink {what}")
+                else:
+                    out[f"link:{head.id}:{source.id}"] = Choice(f"link:{head.id}:{source.id}", f"Link {what}")
+        return list(out.values())
