@@ -144,8 +144,12 @@ def panel_text(app: ReviewApp) -> str:
         ("label", "review.take_both", [("torture in Almaty", "allegation"), ("torture in Almaty", "claim")], "both"),
         ("label", "review.take_neither", [], "neither"),
         ("only_a", "review.take_a", [("Officials", "source")], "a"),
+        ("only_a", "review.take_both", [("Officials", "source")], "both"),
+        ("only_a", "review.take_b", [], "b"),  # B's side is nothing: taking it drops A's span
         ("only_a", "review.take_neither", [], "neither"),
         ("only_b", "review.take_b", [("denied it", "claim")], "b"),
+        ("only_b", "review.take_both", [("denied it", "claim")], "both"),
+        ("only_b", "review.take_a", [], "a"),
         ("only_b", "review.take_neither", [], "neither"),
     ],
 )
@@ -405,10 +409,13 @@ async def test_help_lists_the_review_keys_first(project):
         assert {r.binding_id for r in app.screen.rows} >= {"review.take_a", "review.edit", "review.undo"}
 
 
-def test_review_snapshot(snap_compare, project):
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_review_snapshot(snap_compare, project, theme):
+    """The first disagreement (a boundary): the shared part marked both, the quote marks B's only."""
     app = create_review_app(project, "alice", "bob")
 
     async def run_before(pilot):
+        pilot.app.theme = theme
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

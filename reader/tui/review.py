@@ -158,20 +158,31 @@ class ReviewScreen(Screen):
         first = self.app.keymap.keys[ident].split(",")[0].strip()
         return self.app.get_key_display(Binding(first, ""))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None  # a theme change: the hook resolves its styles again (the article redraws)
+
+    def _marks(self) -> dict[str, Style]:
+        """The side and current styles from COMPONENT_CLASSES, resolved once per theme."""
+        styles = getattr(self, "_styles", None)
+        if styles is None:
+            names = {"a": "review--side-a", "b": "review--side-b", "both": "review--both", "current": "review--current"}
+            styles = {key: self.get_component_rich_style(name, partial=True) for key, name in names.items()}
+            self._styles = styles
+        return styles
+
     def _style_hook(self):
         """A new hook per state (the article caches rows per hook): side and current-disagreement styles."""
         view = self.view
         assert view is not None
-        styles = {side: self.get_component_rich_style(f"review--{'side-' if side != 'both' else ''}{side}", partial=True)
-                  for side in ("a", "b", "both")}
-        current_style = self.get_component_rich_style("review--current", partial=True)
         current = view.members.get(self.current, set()) if self.current is not None else set()
-        side = view.side
+        side, marks = view.side, self._marks
 
         def hook(span: Span) -> Style | None:
+            styles = marks()
             style = styles.get(side.get(span.id, ""))
             if span.id in current:
-                style = current_style if style is None else style + current_style
+                style = styles["current"] if style is None else style + styles["current"]
             return style
 
         return hook
