@@ -14,7 +14,7 @@ import pytest
 from reader.adjudicate import review_path
 from reader.cli import main
 from reader.model import DocAnnotations
-from reader.review_session import merged_view
+from reader.review_session import ReviewSession, merged_view
 from reader.tui.article import ArticleView
 from reader.tui.dialogs import ChoiceDialog
 from reader.tui.help import HelpScreen
@@ -327,6 +327,29 @@ async def test_a_second_reviewer_of_the_same_gold_is_read_only(project):
             await press(pilot2, second, "review.take_neither")
             assert second.session.review.settled == 1  # the refused decision changed nothing
         assert saved(first) == before
+
+
+def test_a_failed_save_is_reported_retried_and_never_lost(project, monkeypatch):
+    import reader.review_session as rs
+
+    real, calls, reports = rs.save_review, [], []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the first save after a decision fails once
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rs, "save_review", flaky)
+    session = ReviewSession(project, "alice", "bob", report_save=reports.append)
+    session.open("art")
+    assert session.saver.flush(10)
+    i = next(i for i, d in enumerate(session.review.disagreements) if d.kind == "only_a")
+    session.settle(i, "a")
+    assert session.saver.flush(10)
+    assert reports == ["save failed, retrying: disk full", None]
+    assert session.leave()
+    assert ("Officials", "source") in spans(gold_file(project))
 
 
 # --------------------------------------------------------------------------- several documents
