@@ -28,7 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BOOK = Path("/work/shared/corpora/war-and-peace.txt")
+BOOK = next(
+    (p for p in (ROOT.parent / "shared" / "corpora" / "war-and-peace.txt", Path("/work/shared/corpora/war-and-peace.txt")) if p.exists()),
+    ROOT.parent / "shared" / "corpora" / "war-and-peace.txt",
+)
 SEED = ROOT / "seeds" / "euronews-kazakhstan-torture.txt"
 SIZE = (120, 40)
 KEYS = ["right", "down", "shift+right", "shift+down", "w", "left", "up", "shift+left", "b",
@@ -172,6 +175,122 @@ def run_case(widget: str, kind: str, book: Path, keys: int) -> dict:
     return result
 
 
+def run_label_case(book: Path, keys: int) -> dict:
+    """The whole app on a project whose one document is the book with 20,000 saved spans: median time
+    from a label key (on a fresh selection) to the redrawn screen, with the autosave running."""
+    import tempfile
+
+    from textual import events
+
+    from reader.project import Project
+    from reader.schema import default_schema, write_schema
+    from reader.tui.app import create_app
+
+    text = load_text("book", book)
+    tmp = Path(tempfile.mkdtemp())
+    (tmp / "seeds").mkdir()
+    (tmp / "seeds" / "book.txt").write_text(text, "utf-8")
+    write_schema(tmp, default_schema())
+    project = Project(tmp)
+    ann, _schema = build_annotations(project.corpus.get("book").text, 20000)
+    ann.document = project.corpus.get("book")
+    t = time.perf_counter()
+    project.store.save("bench", ann)
+    save_s = time.perf_counter() - t
+    app = create_app(project, "bench")
+    state = {"waiter": None, "shown": None}
+    original = app._display
+
+    def display(screen, renderable) -> None:
+        original(screen, renderable)
+        waiter = state["waiter"]
+        if renderable is not None and waiter is not None and not waiter.done():
+            state["shown"] = time.perf_counter()
+            waiter.set_result(None)
+
+    app._display = display
+
+    async def main() -> list[float]:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            view = screen.article
+            view.scroll_to_offset(len(text) // 2)
+            await pilot.pause()
+            loop = asyncio.get_running_loop()
+            latencies = []
+            for n in range(keys):
+                at = view.seg.next_word(view.cursor + 1)
+                end = view.seg.next_word(at)
+                view.select(at, max(at + 1, end - 1))
+                await pilot.pause()
+                state["waiter"] = loop.create_future()
+                event = events.Key(str(1 + n % 4), None)
+                event.set_sender(app)
+                sent = time.perf_counter()
+                app._driver.send_message(event)
+                await asyncio.wait_for(state["waiter"], 5)
+                latencies.append(state["shown"] - sent)
+                view.move_to(end + 1)
+            app.session.saver.flush(30)
+            return latencies
+
+    latencies = asyncio.run(main())
+    return {"label_key_ms": statistics.median(latencies) * 1000, "book_save_ms": save_s * 1000}
+
+
+STARTUP = """
+import sys, time
+t0 = float(sys.argv[1])
+kind = sys.argv[2]
+from textual.app import App
+if kind == "reader":
+    from reader.cli import main
+    from reader.tui import app as reader_app
+    original = reader_app.ReaderApp._display
+    def display(self, screen, renderable):
+        original(self, screen, renderable)
+        if renderable is not None and self.screen.query("ArticleView"):
+            print(time.time() - t0, flush=True)
+            self.exit()
+    reader_app.ReaderApp._display = display
+    reader_app.ReaderApp.run = lambda self, **kw: App.run(self, headless=True, size=(120, 40))
+    sys.argv = ["reader", "--project", sys.argv[3]]
+    main()
+else:
+    from textual.widgets import TextArea
+    text = open(sys.argv[3] + "/seeds/euronews-kazakhstan-torture.txt", encoding="utf-8").read()
+    class Bare(App):
+        def compose(self):
+            yield TextArea(text, read_only=True)
+        def _display(self, screen, renderable):
+            super()._display(screen, renderable)
+            if renderable is not None and self.screen.query("TextArea"):
+                print(time.time() - t0, flush=True)
+                self.exit()
+    Bare().run(headless=True, size=(120, 40))
+"""
+
+
+def startup(kind: str, repeat: int) -> float:
+    """Median seconds from starting the process to its first drawn screen of the seed."""
+    import tempfile
+
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "seeds").mkdir()
+            (Path(tmp) / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+            (Path(tmp) / "annotations").mkdir()
+            out = subprocess.run(
+                [sys.executable, "-c", STARTUP, repr(time.time()), kind, tmp],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+                env={**__import__("os").environ, "READER_ANNOTATOR": "bench", "READER_CONFIG_DIR": tmp},
+            )
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
 def case(widget: str, kind: str, book: Path, keys: int, repeat: int = 1) -> dict:
     """Median of each figure over `repeat` fresh processes (the machine is shared: noise)."""
     runs = []
@@ -196,8 +315,19 @@ def main() -> None:
     parser.add_argument("--case", nargs=2, metavar=("WIDGET", "DOC"))
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case[0], args.case[1], args.book, args.keys)))
+        if args.case[0] == "label":
+            print(json.dumps(run_label_case(args.book, args.keys)))
+        else:
+            print(json.dumps(run_case(args.case[0], args.case[1], args.book, args.keys)))
         return
+    reader_start = startup("reader", 5)
+    bare_start = startup("bare", 5)
+    emit("startup_ratio", reader_start / bare_start, "x")
+    emit("startup_s", reader_start, "s")
+    emit("startup_bare_s", bare_start, "s")
+    label = case("label", "book", args.book, 30)
+    emit("label_key_ms", label["label_key_ms"], "ms")
+    emit("book_save_ms", label["book_save_ms"], "ms")
     small = case("view", "small", args.book, args.keys, args.repeat)
     book = case("view", "book", args.book, args.keys, args.repeat)
     area_book = case("textarea", "book", args.book, max(10, args.keys // 3))

@@ -17,6 +17,9 @@ from .model import DocAnnotations
 from .store import DocLock, Store
 
 RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+SETTLE = 0.05
+"""Seconds a save waits after the first unsaved edit, so the key that made it is drawn first (the
+writer thread shares the GIL with the UI) and a burst of keys becomes one write."""
 
 
 class AutoSaver:
@@ -43,6 +46,7 @@ class AutoSaver:
         self._pending: DocAnnotations | None = None
         self._busy = False
         self._closed = False
+        self._flushing = 0
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="reader-autosave", daemon=True)
         self._thread.start()
@@ -60,8 +64,12 @@ class AutoSaver:
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every requested save is on disk; False if one is still failing after `timeout`."""
         with self._cond:
+            self._flushing += 1
             self._cond.notify_all()
-            return self._cond.wait_for(lambda: self._pending is None and not self._busy, timeout)
+            try:
+                return self._cond.wait_for(lambda: self._pending is None and not self._busy, timeout)
+            finally:
+                self._flushing -= 1
 
     def close(self, timeout: float = 10.0) -> bool:
         done = self.flush(timeout)
@@ -78,6 +86,8 @@ class AutoSaver:
                 self._cond.wait_for(lambda: self._pending is not None or self._closed)
                 if self._pending is None and self._closed:
                     return
+                if not self._closed and not self._flushing:
+                    self._cond.wait(SETTLE)  # flush() and close() cut this short
                 snapshot, self._pending, self._busy = self._pending, None, True
             try:
                 if self.save is not None:

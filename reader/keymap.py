@@ -74,7 +74,7 @@ def read_keymap_file(path: Path, known: Mapping[str, str]) -> dict[str, tuple[st
     """Binding id -> (keys, line) from one file; refuses unknown ids and values that are not keys."""
     try:
         text = Path(path).read_text("utf-8")
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise KeymapError(

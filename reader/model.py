@@ -15,6 +15,8 @@ relation), so undo and redo are the same code run backwards and forwards, as dee
 
 from __future__ import annotations
 
+import bisect
+from collections import abc
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -55,7 +57,10 @@ class Document:
         title = self.meta.get("title")
         if isinstance(title, str) and title.strip():
             return title.strip()
-        first = self.text.lstrip().split("\n", 1)[0].strip()
+        text = self.text
+        start = len(text) - len(text[:4096].lstrip()) if text[:4096].strip() else 0
+        end = text.find("\n", start)
+        first = text[start : end if end >= 0 else start + 200][:200].strip()
         return first[:80] or self.id
 
 
@@ -94,6 +99,40 @@ class Orphan:
 
     item: Span | Relation
     reason: str
+
+
+def _order(span: Span) -> tuple[int, int, str, str]:
+    """Text order: start, then the longer first, then label and id."""
+    return (span.start, -span.end, span.label, span.id)
+
+
+def _note_id(highest: dict[str, int], key: str) -> None:
+    digits = key.lstrip("abcdefghijklmnopqrstuvwxyz")
+    prefix = key[: len(key) - len(digits)]
+    if digits.isdigit() and prefix:
+        highest[prefix] = max(highest.get(prefix, 0), int(digits))
+
+
+class _Overlay(abc.Mapping):
+    """The spans as they will be after an edit, without copying every span of a book."""
+
+    def __init__(self, base: Mapping[str, Span], changed: Mapping[str, Span | None]) -> None:
+        self.base, self.changed = base, changed
+
+    def __getitem__(self, key: str) -> Span:
+        if key in self.changed:
+            value = self.changed[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self.base[key]
+
+    def __iter__(self):
+        yield from (k for k in self.base if k not in self.changed)
+        yield from (k for k, v in self.changed.items() if v is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def trim_extent(text: str, start: int, end: int) -> tuple[int, int]:
@@ -157,6 +196,12 @@ class DocAnnotations:
                 raise InvariantError(f"relation id {rel.id!r} is used twice")
             self.relations[rel.id] = rel
         self._sorted: list[Span] | None = None
+        self._counts: dict[str, int] | None = None
+        self._highest: dict[str, int] | None = None
+        self._log: list[tuple[int, Span | None, Span | None]] = []
+        """(version, old, new) of recent span changes, for views that update an index instead of rebuilding."""
+        self._log_since = 0
+        """The oldest version the log can answer for."""
 
     # ----------------------------------------------------------------- reading
 
@@ -165,10 +210,29 @@ class DocAnnotations:
         return self.document.text
 
     def sorted_spans(self) -> list[Span]:
-        """Spans in text order (start, then longer first, then id); cached until the next change."""
+        """Spans in text order (start, then longer first, then label, id); kept sorted across edits.
+
+        Treat it as read-only: it is the cached list itself (a copy per call would cost what a book's
+        20,000 spans cost on every key).
+        """
         if self._sorted is None:
-            self._sorted = sorted(self.spans.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+            self._sorted = sorted(self.spans.values(), key=_order)
         return self._sorted
+
+    def label_counts(self) -> dict[str, int]:
+        """How many spans carry each label, kept up to date across edits."""
+        if self._counts is None:
+            counts: dict[str, int] = {}
+            for span in self.spans.values():
+                counts[span.label] = counts.get(span.label, 0) + 1
+            self._counts = counts
+        return self._counts
+
+    def span_changes_since(self, version: int) -> list[tuple[Span | None, Span | None]] | None:
+        """The (old, new) span changes after `version`, oldest first; None if that is too far back."""
+        if version < self._log_since:
+            return None
+        return [(old, new) for v, old, new in self._log if v > version]
 
     def spans_at(self, offset: int) -> list[Span]:
         """Spans that contain `offset`, innermost (shortest) first."""
@@ -182,9 +246,12 @@ class DocAnnotations:
         return [self.spans[r.tail] for r in self.relations.values() if r.head == span_id]
 
     def find_span(self, start: int, end: int, label: str) -> Span | None:
-        return next(
-            (s for s in self.spans.values() if (s.start, s.end, s.label) == (start, end, label)), None
-        )
+        """The span with exactly this extent and label (the first by id), found by bisection."""
+        spans = self.sorted_spans()
+        i = bisect.bisect_left(spans, (start, -end, label), key=lambda s: (s.start, -s.end, s.label))
+        if i < len(spans) and (spans[i].start, spans[i].end, spans[i].label) == (start, end, label):
+            return spans[i]
+        return None
 
     def problems(self) -> list[tuple[str, str]]:
         """Every broken invariant as (span or relation id, what): empty when all hold."""
@@ -244,16 +311,16 @@ class DocAnnotations:
 
     # ----------------------------------------------------------------- ids
 
-    def _next_id(self, prefix: str, taken: Iterable[str]) -> str:
-        highest = 0
-        for ident in taken:
-            if ident.startswith(prefix) and ident[len(prefix) :].isdigit():
-                highest = max(highest, int(ident[len(prefix) :]))
-        for edit in self._undo + self._redo:  # never reuse an id that undo/redo may bring back
-            for _kind, key, _old, _new in edit.changes:
-                if key.startswith(prefix) and key[len(prefix) :].isdigit():
-                    highest = max(highest, int(key[len(prefix) :]))
-        return f"{prefix}{highest + 1}"
+    def _next_id(self, prefix: str, taken: Iterable[str] = ()) -> str:
+        """One more than the highest number ever used with `prefix` (undo/redo may bring ids back)."""
+        if self._highest is None:
+            highest: dict[str, int] = {}
+            keys = list(self.spans) + list(self.relations)
+            keys += [key for edit in self._undo + self._redo for _k, key, _o, _n in edit.changes]
+            for key in keys:
+                _note_id(highest, key)
+            self._highest = highest
+        return f"{prefix}{self._highest.get(prefix, 0) + 1}"
 
     # ----------------------------------------------------------------- applying changes
 
@@ -261,27 +328,76 @@ class DocAnnotations:
         for kind, key, old, new in changes if forward else reversed(changes):
             value = new if forward else old
             table: dict = self.spans if kind == "span" else self.relations
+            current = table.get(key)
             if value is None:
                 table.pop(key, None)
             else:
                 table[key] = value
-        self._sorted = None
+            if self._highest is not None:
+                _note_id(self._highest, key)
+            if kind == "span":
+                self._span_changed(current, value)  # type: ignore[arg-type]
         self.version += 1
 
+    def _span_changed(self, old: Span | None, new: Span | None) -> None:
+        """Keep the sorted list, the label counts and the change log in step with one span change."""
+        if self._sorted is not None:
+            if old is not None:
+                i = bisect.bisect_left(self._sorted, _order(old), key=_order)
+                while i < len(self._sorted) and self._sorted[i].id != old.id:
+                    i += 1
+                if i < len(self._sorted):
+                    del self._sorted[i]
+            if new is not None:
+                bisect.insort(self._sorted, new, key=_order)
+        if self._counts is not None:
+            if old is not None:
+                self._counts[old.label] -= 1
+            if new is not None:
+                self._counts[new.label] = self._counts.get(new.label, 0) + 1
+        self._log.append((self.version + 1, old, new))
+        if len(self._log) > 4096:
+            del self._log[:2048]
+            self._log_since = self._log[0][0] - 1
+
+    def put_loaded(self, span: Span) -> bool:
+        """Add a span while loading (no undo entry); False if it breaks an invariant or its id is taken."""
+        if span.id in self.spans:
+            return False
+        try:
+            self._check_span(span)
+        except InvariantError:
+            return False
+        self.spans[span.id] = span
+        self._sorted = self._counts = self._highest = None
+        self.version += 1
+        self._log.clear()
+        self._log_since = self.version
+        return True
+
     def _commit(self, name: str, changes: list[Change]) -> Edit:
-        # Validate the result as a whole before touching the live state.
-        spans = dict(self.spans)
-        relations = dict(self.relations)
+        """Check the result of `changes` as a whole, then apply them as one undoable edit.
+
+        Only what the changes touch is checked: the changed spans, the changed relations and the
+        relations of changed spans (the rest held before and cannot have broken).
+        """
+        spans: dict[str, Span | None] = {}
+        relations: dict[str, Relation | None] = {}
         for kind, key, _old, new in changes:
-            table: dict = spans if kind == "span" else relations
-            if new is None:
-                table.pop(key, None)
-            else:
-                if kind == "span":
+            if kind == "span":
+                if new is not None:
                     self._check_span(new)  # type: ignore[arg-type]
-                table[key] = new
-        for rel in relations.values():
-            self._check_relation(rel, spans)
+                spans[key] = new  # type: ignore[assignment]
+            else:
+                relations[key] = new  # type: ignore[assignment]
+        view = _Overlay(self.spans, spans)
+        touched = {k: r for k, r in relations.items() if r is not None}
+        if spans:
+            for rel in self.relations.values():
+                if rel.id not in relations and (rel.head in spans or rel.tail in spans):
+                    touched[rel.id] = rel
+        for rel in touched.values():
+            self._check_relation(rel, view)
         edit = Edit(name, changes)
         self._apply(changes, forward=True)
         self._undo.append(edit)
@@ -446,6 +562,11 @@ class DocAnnotations:
         copy.orphans = list(self.orphans)
         copy.suggested_spans, copy.suggested_relations = list(self.suggested_spans), list(self.suggested_relations)
         copy._undo, copy._redo = [], []
+        # The caches are updated in place by later edits: the copy gets its own.
+        copy._sorted = None if self._sorted is None else list(self._sorted)
+        copy._counts = None if self._counts is None else dict(self._counts)
+        copy._highest = None if self._highest is None else dict(self._highest)
+        copy._log = []
         return copy
 
     # ----------------------------------------------------------------- comparison

@@ -64,10 +64,13 @@ def _sync(ann: DocAnnotations) -> None:
         renames[real_id] = back[-1].id
     if back:
         ann.suggested_spans = sorted(ann.suggested_spans + back, key=lambda g: (g.start, -g.end, g.label, g.id))
-    real = {(s.start, s.end, s.label): s.id for s in ann.spans.values()}
+    if not ann.suggested_spans and not back:
+        _rename_ends(ann, renames)
+        return
     keep = []
     for ghost in ann.suggested_spans:
-        real_id = real.get((ghost.start, ghost.end, ghost.label))
+        found = ann.find_span(ghost.start, ghost.end, ghost.label)
+        real_id = found.id if found is not None else None
         if real_id is None or real_id in stash:
             keep.append(ghost)
             continue

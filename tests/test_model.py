@@ -48,6 +48,8 @@ class EditMachine(RuleBasedStateMachine):
         self.ann = DocAnnotations(DOC, SCHEMA)
         self.history = [snapshot(self.ann)]  # states reachable by undo
         self.future: list = []
+        self.replayed: dict = {}
+        self.replayed_version = self.ann.version
 
     def _try(self, edit) -> None:
         before = snapshot(self.ann)
@@ -125,6 +127,26 @@ class EditMachine(RuleBasedStateMachine):
     def invariants_hold(self):
         check_all(self.ann)
         assert self.ann.can_undo == (len(self.history) > 1)
+
+    @invariant()
+    def caches_match_a_fresh_computation(self):
+        ann = self.ann
+        assert ann.sorted_spans() == sorted(ann.spans.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+        counts = {}
+        for span in ann.spans.values():
+            counts[span.label] = counts.get(span.label, 0) + 1
+        assert {k: v for k, v in ann.label_counts().items() if v} == counts
+        for span in ann.spans.values():
+            found = ann.find_span(span.start, span.end, span.label)
+            assert found is not None and (found.start, found.end, found.label) == (span.start, span.end, span.label)
+        replay = dict(self.replayed)
+        for old, new in ann.span_changes_since(self.replayed_version):
+            if old is not None:
+                replay.pop(old.id, None)
+            if new is not None:
+                replay[new.id] = new
+        assert replay == ann.spans
+        self.replayed, self.replayed_version = dict(ann.spans), ann.version
 
 
 TestEditSequences = EditMachine.TestCase

@@ -202,3 +202,20 @@ def test_changed_document_reanchors_spans_by_text_and_context(project):
 def test_annotator_names_that_escape_the_folder_are_refused(project, name):
     with pytest.raises(UserError, match="annotator"):
         project.store.path(name, SEED_ID)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from reader.store import dumps  # noqa: E402
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False, allow_infinity=False),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON)
+def test_the_fast_writer_writes_exactly_what_json_dumps_writes(value):
+    assert dumps(value) == json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -246,9 +246,18 @@ class ArticleView(ScrollView, can_focus=True):
             self.refresh()
 
     def _spans(self) -> SpanIndex:
-        if self._index_version != self.annotations.version:
-            self._index = SpanIndex(self.annotations.spans.values())
-            self._index_version = self.annotations.version
+        ann = self.annotations
+        if self._index_version != ann.version:
+            changes = ann.span_changes_since(self._index_version) if self._index_version >= 0 else None
+            if changes is None:
+                self._index = SpanIndex(ann.spans.values())
+            else:  # an edit changes a span or two: apply them rather than rebuild a book's index
+                for old, new in changes:
+                    if old is not None:
+                        self._index.remove(old)
+                    if new is not None:
+                        self._index.add(new)
+            self._index_version = ann.version
         return self._index
 
     def span_at_cursor(self) -> Span | None:

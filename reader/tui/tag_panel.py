@@ -9,8 +9,6 @@ Article text is data: every line is built from plain strings, never markup.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -38,7 +36,7 @@ class LabelLegend(Static):
     DEFAULT_CSS = "LabelLegend { height: auto; padding: 0 1; }"
 
     def show_counts(self, schema: Schema, annotations: DocAnnotations) -> None:
-        counts = Counter(span.label for span in annotations.spans.values())
+        counts = annotations.label_counts()
         parts: list[Content] = []
         for label in schema.labels:
             parts.append(Content.styled("  ", f"on {label.color}"))
