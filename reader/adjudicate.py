@@ -7,7 +7,8 @@ lists the disagreements (`compare.disagreements`, in text order) and settles one
 - "a" / "b": keep that side's span (or link) and not the other's;
 - "both": keep both (two spans on one extent with different labels, say);
 - "neither": keep none;
-- "edit": the reviewer changed the gold by hand for this one; it counts as settled as it is.
+- "edit": the reviewer changed the gold by hand for this one (the edits given to `settle`, one undo
+  step with the record); it counts as settled as it is.
 
 A span or link only one side has takes "a"/"both" as "keep it" and "b"/"neither" as "drop it".
 Every settlement is one edit of the gold, so the gold's own undo works, and `Review.undo` takes back
@@ -62,8 +63,8 @@ class Review:
         self.decisions: dict[str, str] = {k: v for k, v in (decisions or {}).items() if v in CHOICES}
         self.fresh = gold is None
         self.gold = gold if gold is not None else self._agreed_gold()
-        self._history: list[tuple[str, str | None, int | None]] = []
-        """(disagreement key, decision before, gold version after the edit or None): for undo."""
+        self._history: list[tuple[str, str | None, Any]] = []
+        """(disagreement key, decision before, the gold's `Edit` it made or None): for undo."""
 
     # ----------------------------------------------------------------- the start
 
@@ -193,14 +194,23 @@ class Review:
             return False, False
         return choice in ("a", "both"), choice in ("b", "both")
 
-    def settle(self, which: int | Disagreement, choice: str) -> None:
-        """Settle one disagreement; one edit of the gold (undoable), or none when the gold already fits."""
+    def settle(
+        self, which: int | Disagreement, choice: str, edits: list[Callable[[DocAnnotations], object]] | None = None
+    ) -> None:
+        """Settle one disagreement; one edit of the gold (undoable), or none when the gold already fits.
+
+        With "edit", `edits` are the reviewer's own changes to the gold (add a span, delete one...):
+        run as one step with the record, so `undo` takes back both; a failing edit changes nothing."""
         d = self._get(which)
         want_a, want_b = self._wanted(d, choice)
         before = self.decisions.get(d.key)
         if choice == "edit":
+            made = None
+            if edits:
+                self.gold.batch(f"settle {d.kind}: edit", list(edits))
+                made = self.gold.last_edit
             self.decisions[d.key] = "edit"
-            self._history.append((d.key, before, None))
+            self._history.append((d.key, before, made))
             return
         reason = self.blocked(d, choice)
         if reason is not None:
@@ -212,12 +222,12 @@ class Review:
         for side, source, want in ((d.a, self.a, want_a), (d.b, self.b, want_b)):
             if side is not None and want and not self.present(side):
                 edits.append(self._add(side, source))
-        version = None
+        made = None
         if edits:
             self.gold.batch(f"settle {d.kind}: {choice}", edits)
-            version = self.gold.version
+            made = self.gold.last_edit
         self.decisions[d.key] = choice
-        self._history.append((d.key, before, version))
+        self._history.append((d.key, before, made))
 
     def _remove(self, side: Unit | Link) -> Callable[[DocAnnotations], object]:
         if isinstance(side, Link):
@@ -235,9 +245,9 @@ class Review:
         when the gold was edited by hand since (then undo that edit through the gold itself)."""
         if not self._history:
             return False
-        key, before, version = self._history[-1]
-        if version is not None:
-            if self.gold.version != version:
+        key, before, made = self._history[-1]
+        if made is not None:
+            if self.gold.last_edit is not made:  # edited by hand since: that edit first
                 return False
             self.gold.undo()
         self._history.pop()
@@ -246,6 +256,16 @@ class Review:
         else:
             self.decisions[key] = before
         return True
+
+    def snapshot(self) -> "Review":
+        """A frozen copy for saving in another thread: the gold's tables and the decisions copied."""
+        copy = Review.__new__(Review)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.pop("_cached_index", None)
+        copy.gold = self.gold.snapshot()
+        copy.decisions = dict(self.decisions)
+        copy._history = []
+        return copy
 
     def saved_decisions(self) -> dict[str, str]:
         """The decisions worth keeping: those of the current disagreements."""

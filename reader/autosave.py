@@ -11,7 +11,7 @@ switching documents) and says whether everything reached the disk.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from .model import DocAnnotations
 from .store import DocLock, Store
@@ -29,9 +29,14 @@ class AutoSaver:
         annotator: str,
         lock: DocLock | None = None,
         report: Callable[[str | None], None] = lambda error: None,
+        save: Callable[[Any], object] | None = None,
     ) -> None:
-        """`report(None)` after a successful save that followed a failure; `report(message)` on failure."""
+        """`report(None)` after a successful save that followed a failure; `report(message)` on failure.
+
+        `save(snapshot)` replaces `store.save` for objects that are more than one annotator's file
+        (a review saves its gold and its decisions); whatever is requested must have `snapshot()`."""
         self.store = store
+        self.save = save
         self.annotator = annotator
         self.lock = lock
         self.report = report
@@ -85,7 +90,10 @@ class AutoSaver:
                     self._cond.wait(SETTLE)  # flush() and close() cut this short
                 snapshot, self._pending, self._busy = self._pending, None, True
             try:
-                self.store.save(self.annotator, snapshot, lock=self.lock)
+                if self.save is not None:
+                    self.save(snapshot)
+                else:
+                    self.store.save(self.annotator, snapshot, lock=self.lock)
             except Exception as exc:  # kept and retried: a save is never dropped
                 attempt += 1
                 self.failures += 1

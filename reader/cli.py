@@ -184,7 +184,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    raise NotAvailable("review")
+    """Adjudicate A and B into `--into` (default gold) over the documents both annotated."""
+    from .corpus import check_name
+    from .tui.review_app import create_review_app  # Textual only loads for the app
+
+    for role, name in (("annotator", args.a), ("annotator", args.b), ("annotator", args.into)):
+        check_name(role, name)
+    app = create_review_app(Project(args.project).require(), args.a, args.b, args.into, keymap=args.keymap)
+    app.run()
+    return 0
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:

@@ -532,6 +532,11 @@ class DocAnnotations:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
+    @property
+    def last_edit(self) -> Edit | None:
+        """The edit `undo` would take back (a review checks that it is still its own)."""
+        return self._undo[-1] if self._undo else None
+
     def undo(self) -> str | None:
         """Undo the last edit; returns its name, or None when there is nothing to undo."""
         if not self._undo:

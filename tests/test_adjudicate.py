@@ -144,6 +144,31 @@ def test_undo_takes_back_the_last_settlement(review):
     assert review.undo() is False
 
 
+def test_undo_walks_back_several_settlements_in_order(review):
+    review.settle(find(review, "only_a"), "a")
+    review.settle(find(review, "only_b"), "b")
+    assert review.undo() and review.undo()
+    assert spans(review.gold) == AGREED and review.settled == 0
+
+
+def test_an_edit_settlement_carries_the_hand_edit_and_undo_takes_both_back(review):
+    i = find(review, "only_b")
+    start = TEXT.index("Officials denied it")
+    review.settle(i, "edit", [lambda g: g.add_span(start, start + len("Officials denied it"), "claim")])
+    assert ("Officials denied it", "claim") in spans(review.gold) and review.choice(i) == "edit"
+    assert review.undo()
+    assert spans(review.gold) == AGREED and review.choice(i) is None
+
+
+def test_a_snapshot_saves_what_was_decided_while_the_review_goes_on(project, review):
+    review.settle(find(review, "only_a"), "a")
+    snap = review.snapshot()
+    review.settle(find(review, "only_b"), "b")
+    save_review(project, snap)
+    again, _ = open_review(project, "alice", "bob", "art")
+    assert again.settled == 1 and spans(again.gold) == sorted(AGREED + [("Officials", "source")])
+
+
 def test_undo_leaves_a_hand_edit_alone(review):
     review.settle(find(review, "only_a"), "a")
     review.gold.add_span(0, 6, "claim")  # the reviewer edits by hand

@@ -193,6 +193,18 @@ class ArticleView(ScrollView, can_focus=True):
             self._show_cursor(center=True)
             self._changed()
 
+    def replace_annotations(self, annotations: DocAnnotations) -> None:
+        """Draw other annotations of the same text (a review's merged view after a decision),
+        keeping cursor, selection and scroll where they are; `load` starts the document afresh."""
+        if annotations.text != self.annotations.text:
+            raise ValueError("replace_annotations needs the same text; use load()")
+        annotations.cursor = self._cursor
+        self.annotations = annotations
+        self._index_version = -1
+        self._focus_key = None
+        self._strips.clear()
+        self.refresh()
+
     @property
     def cursor(self) -> int:
         """The cursor as a code-point offset into the text (always on a grapheme boundary)."""

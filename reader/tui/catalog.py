@@ -13,6 +13,7 @@ from .article import ArticleView
 from .dialogs import ChoiceDialog, Choices, LineInput, TextDialog
 from .documents import DocumentsScreen, DocumentTable
 from .help import HelpScreen
+from .review import ReviewScreen
 from .tag_panel import SpanList
 
 WHERE = {
@@ -27,14 +28,17 @@ WHERE = {
     "DocumentsScreen": "documents",
     "DocumentTable": "documents",
     "HelpScreen": "help",
+    "ReviewApp": "anywhere",
+    "ReviewScreen": "review screen",
 }
 
 
 def binding_classes() -> list[type]:
-    from .app import ReaderApp  # the app imports this module
+    from .app import ReaderApp  # the apps import this module
+    from .review_app import ReviewApp
 
     return [ReaderApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
-            DocumentsScreen, DocumentTable, HelpScreen]
+            DocumentsScreen, DocumentTable, HelpScreen, ReviewApp, ReviewScreen]
 
 
 def bindings() -> list[tuple[str, Binding]]:

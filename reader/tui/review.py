@@ -1,0 +1,336 @@
+"""The review screen: two annotators' spans over one article, each disagreement settled by one key.
+
+Why a merged view rather than two panes: the reviewer reads the text once. The article shows a
+`DocAnnotations` that is never saved (`review_session.merged_view`): the gold as it stands in its
+normal colours (agreements, taken over automatically, and decisions made), and each unsettled
+disagreement's spans marked by side through `ArticleView.span_style` (A only, B only, both: the part
+both marked, or one extent with two labels); the current disagreement is also underlined. Links are
+not drawn in the text: the panel names both sides of a link disagreement, and its ends are marked.
+
+Every decision goes through `ReviewSession`, which edits the gold through `adjudicate.Review` and
+queues `save_review` on the autosave thread: the screen never writes a file and no key waits for the
+disk. Reopening resumes at the first unsettled disagreement.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..adjudicate import AdjudicationError
+from ..compare import Link
+from ..errors import UserError
+from ..model import InvariantError, Span, trim_extent
+from ..review_session import MergedView, ReviewSession, display_annotations, merged_view
+from .article import ArticleView
+from .dialogs import Choice, ChoiceDialog
+from .review_panel import ReviewPanel
+from .tag_panel import snippet
+
+
+def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, id=f"review.{ident}", tooltip=tooltip)
+
+
+class ReviewHeader(Static):
+    """Document title, who is compared into what, and which document of how many."""
+
+    DEFAULT_CSS = "ReviewHeader { height: 1; background: $panel; color: $text; padding: 0 1; }"
+
+    def show(self, session: ReviewSession) -> None:
+        self.session = session
+        assert session.review is not None
+        a, b = session.review.names
+        flags = "  READ-ONLY" if session.readonly else ""
+        right = f"{a} vs {b} → {session.into} · doc {session.index + 1}/{len(session.doc_ids)}{flags}"
+        title = session.review.gold.document.title
+        room = max(10, self.size.width - 2 - len(right) - 3) if self.size.width else 40
+        self.update(Content(f"{snippet(title, room):<{room}}   {right}"))
+
+    def on_resize(self) -> None:
+        if getattr(self, "session", None) is not None:
+            self.show(self.session)
+
+
+class ReviewScreen(Screen):
+    """Settle A's and B's disagreements into the gold, one key each."""
+
+    BINDINGS = [
+        _b("n", "step(1, True)", "Next", "next", "Go to the next unsettled disagreement"),
+        _b("N", "step(-1, True)", "Prev", "previous", "Go to the previous unsettled disagreement", show=False),
+        _b("tab", "step(1, False)", "Next any", "next_any", "Go to the next disagreement, settled or not", show=False),
+        _b("shift+tab", "step(-1, False)", "Prev any", "previous_any", "Go to the previous disagreement, settled or not", show=False),
+        _b("1", "take('a')", "Take A", "take_a", "Settle the current disagreement with A's side"),
+        _b("2", "take('b')", "Take B", "take_b", "Settle the current disagreement with B's side"),
+        _b("3", "take('both')", "Both", "take_both", "Settle the current disagreement keeping both sides"),
+        _b("4", "take('neither')", "Neither", "take_neither", "Settle the current disagreement keeping neither side"),
+        _b("5", "edit", "Edit", "edit", "Edit the gold by hand here (label the selection, delete a span) and settle"),
+        _b("u,ctrl+z", "undo", "Undo", "undo", "Take back the last decision"),
+        _b("right_square_bracket", "document(1)", "Next doc", "next_doc", "Open the next document", show=False),
+        _b("left_square_bracket", "document(-1)", "Prev doc", "previous_doc", "Open the previous document", show=False),
+        _b("question_mark", "app.help", "Help", "help", "Show the active keys"),
+    ]
+    """
+    | Key(s) | Id (review.*) | Does |
+    | :- | :- | :- |
+    | n / N | next / previous | next / previous unsettled disagreement (wrapping round) |
+    | tab / shift+tab | next_any / previous_any | next / previous disagreement, settled or not |
+    | 1 2 3 4 | take_a take_b take_both take_neither | settle the current one, then go to the next unsettled |
+    | 5 | edit | a dialog: label the selection (else the disagreement's extent), delete a gold span, link or unlink (link disagreements), or keep the gold as is; settles it as "edit" |
+    | u, ctrl+z | undo | take back the last decision (and its hand edit) |
+    | ] / [ | next_doc / previous_doc | the next / previous shared document |
+    | ? | help | every key in force |
+    """
+
+    COMPONENT_CLASSES = {"review--side-a", "review--side-b", "review--both", "review--current"}
+    """How the article marks A-only, B-only and both-sides text of unsettled disagreements, and the current one."""
+
+    DEFAULT_CSS = """
+    ReviewScreen {
+        & > .review--side-a { color: $text-warning; text-style: bold; }
+        & > .review--side-b { color: $text-primary; text-style: bold italic; }
+        & > .review--both { color: $text-success; text-style: bold underline; }
+        & > .review--current { text-style: underline; }
+        #review-main { height: 1fr; }
+        #review-article { width: 1fr; height: 1fr; }
+        #review-panel { width: 40%; min-width: 30; max-width: 52; height: 1fr; }
+    }
+    """
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__()
+        self.session = session
+        self.current: int | None = None
+        """Index of the disagreement being decided (None: the document has none)."""
+        self.view: MergedView | None = None
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        assert self.session.review is not None
+        yield ReviewHeader(id="review-header")
+        with Horizontal(id="review-main"):
+            yield ArticleView(self.session.review.gold, self.session.project.schema, id="review-article")
+            yield ReviewPanel(id="review-panel")
+        yield Footer()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def on_mount(self) -> None:
+        self.article.focus()
+        self._opened()
+
+    def _opened(self) -> None:
+        """A document was opened: draw it, and go to where the review stands (resume)."""
+        review = self.session.review
+        assert review is not None
+        self.view = merged_view(review)
+        self.article.load(display_annotations(review, self.view))
+        self.article.span_style = self._style_hook()
+        self.current = review.next_unsettled() if len(review) else None
+        if self.current is None and len(review):
+            self.current = 0
+        self._go(self.current)
+        self._show()
+
+    def _redraw(self) -> None:
+        """After a decision: the merged view again, cursor and scroll kept."""
+        review = self.session.review
+        assert review is not None
+        self.view = merged_view(review)
+        self.article.replace_annotations(display_annotations(review, self.view))
+        self.article.span_style = self._style_hook()
+        self._show()
+
+    def _show(self) -> None:
+        self.query_one(ReviewHeader).show(self.session)
+        keys = {ident: self._key(ident) for ident in self.app.keymap.keys if ident.startswith("review.")}
+        self.query_one(ReviewPanel).show(self.session, self.current, keys)
+
+    def _key(self, ident: str) -> str:
+        first = self.app.keymap.keys[ident].split(",")[0].strip()
+        return self.app.get_key_display(Binding(first, ""))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None  # a theme change: the hook resolves its styles again (the article redraws)
+
+    def _marks(self) -> dict[str, Style]:
+        """The side and current styles from COMPONENT_CLASSES, resolved once per theme."""
+        styles = getattr(self, "_styles", None)
+        if styles is None:
+            names = {"a": "review--side-a", "b": "review--side-b", "both": "review--both", "current": "review--current"}
+            styles = {key: self.get_component_rich_style(name, partial=True) for key, name in names.items()}
+            self._styles = styles
+        return styles
+
+    def _style_hook(self):
+        """A new hook per state (the article caches rows per hook): side and current-disagreement styles."""
+        view = self.view
+        assert view is not None
+        current = view.members.get(self.current, set()) if self.current is not None else set()
+        side, marks = view.side, self._marks
+
+        def hook(span: Span) -> Style | None:
+            styles = marks()
+            style = styles.get(side.get(span.id, ""))
+            if span.id in current:
+                style = styles["current"] if style is None else style + styles["current"]
+            return style
+
+        return hook
+
+    def _go(self, i: int | None) -> None:
+        self.current = i
+        review = self.session.review
+        if i is not None and review is not None:
+            self.article.scroll_to_offset(review.disagreements[i].start)
+        if self.view is not None:
+            self.article.span_style = self._style_hook()
+
+    # ----------------------------------------------------------------- moving
+
+    def action_step(self, step: int, unsettled: bool) -> None:
+        review = self.session.review
+        assert review is not None
+        n = len(review)
+        if not n:
+            self.notify("No disagreements in this document.", timeout=2)
+            return
+        here = self.current if self.current is not None else -1
+        if unsettled:
+            target = review.next_unsettled(here) if step > 0 else review.previous_unsettled(None if here < 0 else here)
+            if target is None:
+                self._all_settled()
+                return
+        else:
+            target = (here + step) % n
+        self._go(target)
+        self._show()
+
+    def _all_settled(self) -> None:
+        left = self.session.documents_left()
+        where = f" Documents with some left: {', '.join(left[:3])}{'…' if len(left) > 3 else ''}." if left else ""
+        self.notify(f"Every disagreement here is settled.{where}", timeout=4)
+
+    def action_document(self, step: int) -> None:
+        doc_id = self.session.neighbour(step)
+        if doc_id is None:
+            self.notify("No more documents that way.", timeout=2)
+            return
+        try:
+            report = self.session.open(doc_id)
+        except UserError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self._opened()
+        for line in report:
+            self.notify(line, severity="warning", timeout=8)
+
+    # ----------------------------------------------------------------- deciding
+
+    def _decide(self, do, done: str) -> bool:
+        """Run one decision; a refusal is one line and changes nothing."""
+        try:
+            do()
+        except (AdjudicationError, InvariantError, UserError) as exc:
+            self.notify(exc.message, severity="warning" if isinstance(exc, AdjudicationError) else "error", timeout=5)
+            return False
+        self._redraw()
+        self.notify(done, timeout=2)
+        return True
+
+    def action_take(self, choice: str) -> None:
+        i = self.current
+        if i is None:
+            self.notify("No disagreement here to settle.", timeout=2)
+            return
+        review = self.session.review
+        assert review is not None
+        if self._decide(lambda: self.session.settle(i, choice), f"Settled: {choice}"):
+            following = review.next_unsettled(i)
+            if following is None:
+                self._all_settled()
+            else:
+                self._go(following)
+                self._show()
+
+    def action_undo(self) -> None:
+        if self.session.undo():
+            self._redraw()
+            self.notify("Undone: the last decision", timeout=2)
+        else:
+            self.notify("Nothing to undo.", timeout=2)
+
+    def action_edit(self) -> None:
+        """A dialog of hand edits for the current disagreement; whichever is chosen settles it as "edit"."""
+        i = self.current
+        review = self.session.review
+        if i is None or review is None:
+            self.notify("No disagreement here to settle.", timeout=2)
+            return
+        d = review.disagreements[i]
+        gold = review.gold
+        start, end = trim_extent(gold.text, *(self.article.selection or (d.start, d.end)))
+        choices: list[Choice] = []
+        if start < end:
+            for label in self.session.project.schema.labels:
+                if gold.find_span(start, end, label.name) is None:
+                    choices.append(Choice(f"add:{label.name}", f"Mark “{snippet(gold.text[start:end], 36)}” as {label.name}"))
+        cursor = self.article.cursor
+        nearby = [s for s in gold.sorted_spans() if s.overlaps(d.start, d.end) or s.start <= cursor < s.end]
+        for span in nearby:
+            choices.append(Choice(f"delete:{span.id}", f"Delete the gold {span.label} “{snippet(span.text, 36)}”"))
+        choices += self._link_choices(d)
+        choices.append(Choice("keep", "Keep the gold as it is (settled by hand)"))
+
+        def answer(value: str | None) -> None:
+            if not value:
+                return
+            kind, _, arg = value.partition(":")
+            if kind == "add":
+                edits = [lambda g: g.add_span(start, end, arg)]
+            elif kind == "delete":
+                edits = [lambda g: g.delete_span(arg)]
+            elif kind == "link":
+                head, _, tail = arg.partition(":")
+                edits = [lambda g: g.link(head, tail)]
+            elif kind == "unlink":
+                edits = [lambda g: g.unlink(arg)]
+            else:
+                edits = []
+            if self._decide(lambda: self.session.hand_edit(i, edits), "Settled by hand"):
+                self.article.clear_selection()
+
+        self.app.push_screen(ChoiceDialog(f"Edit the gold: {d.kind} at {d.start}-{d.end}", choices, "enter applies, escape cancels"), answer)
+
+    def _link_choices(self, d) -> list[Choice]:
+        """For a link disagreement: link (or unlink) each head the gold holds to each source it holds."""
+        review = self.session.review
+        assert review is not None
+        gold, schema = review.gold, self.session.project.schema
+        out: dict[str, Choice] = {}
+        for link in (d.a, d.b):
+            if not isinstance(link, Link):
+                continue
+            head = gold.find_span(*link.head.key)
+            if head is None:
+                continue
+            linked = {r.tail: r for r in gold.relations.values() if r.head == head.id}
+            targets = schema.link_targets(head.label)
+            for source in gold.sorted_spans():
+                if source.label not in targets:
+                    continue
+                what = f"“{snippet(head.text, 24)}” → “{snippet(source.text, 24)}”"
+                if source.id in linked:
+                    out[f"unlink:{linked[source.id].id}"] = Choice(f"unlink:{linked[source.id].id}", f"Unlink {what}")
+                else:
+                    out[f"link:{head.id}:{source.id}"] = Choice(f"link:{head.id}:{source.id}", f"Link {what}")
+        return list(out.values())

@@ -1,0 +1,478 @@
+"""`reader review A B`: settle every kind of disagreement by its key, hand edits, undo, quit and resume,
+several documents, what the article marks, the command line, and `reader export --gold` afterwards.
+
+Keys are looked up by binding id in the app's effective keymap (as in test_workflow), and every check
+reads the gold file and the decisions file from disk: what a reviewer would find after quitting.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reader.adjudicate import review_path
+from reader.cli import main
+from reader.model import DocAnnotations
+from reader.review_session import ReviewSession, merged_view
+from reader.tui.article import ArticleView
+from reader.tui.dialogs import ChoiceDialog
+from reader.tui.help import HelpScreen
+from reader.tui.review_app import ReviewApp, create_review_app
+from tests.conftest import make_project
+
+KEYMAPS = ["default", "vim", "emacs"]
+SIZE = (100, 30)
+
+TEXT = (
+    'Police said "the detainees were beaten" on Tuesday. HRW alleged torture in Almaty. '
+    "Officials denied it."
+)
+QA, QB = "the detainees were beaten", '"the detainees were beaten"'
+A_ITEMS = [("Police", "source"), (QA, "quote"), ("HRW", "source"), ("torture in Almaty", "allegation"), ("Officials", "source")]
+A_LINKS = [(QA, "Police"), ("torture in Almaty", "HRW")]
+B_ITEMS = [("Police", "source"), (QB, "quote"), ("HRW", "source"), ("torture in Almaty", "claim"), ("denied it", "claim")]
+B_LINKS = [(QB, "Police")]
+AGREED = [("HRW", "source"), ("Police", "source")]
+SECOND = "Minister said the report was false. Reporters saw it."
+
+
+@pytest.fixture(autouse=True)
+def no_user_keymap(tmp_path, monkeypatch):
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+
+
+def build(doc, schema, items, links=()):
+    ann = DocAnnotations(doc, schema)
+    ids = {}
+    for sub, label in items:
+        start = doc.text.index(sub)
+        ids[sub] = ann.add_span(start, start + len(sub), label).id
+    for head, tail in links:
+        ann.link(ids[head], ids[tail])
+    return ann
+
+
+@pytest.fixture
+def project(tmp_path):
+    """alice and bob on one article: a boundary, a label, an only-A, an only-B and two link disagreements."""
+    project = make_project(tmp_path / "p", {"art": TEXT})
+    doc = project.corpus.get("art")
+    project.store.save("alice", build(doc, project.schema, A_ITEMS, A_LINKS))
+    project.store.save("bob", build(doc, project.schema, B_ITEMS, B_LINKS))
+    return project
+
+
+@pytest.fixture
+def two_docs(tmp_path):
+    project = make_project(tmp_path / "two", {"art": TEXT, "second": SECOND})
+    for name, items in (("alice", [("Minister", "source"), ("the report was false", "claim")]),
+                        ("bob", [("Minister", "source"), ("Reporters", "source")])):
+        doc = project.corpus.get("second")
+        project.store.save(name, build(doc, project.schema, items))
+    doc = project.corpus.get("art")
+    project.store.save("alice", build(doc, project.schema, A_ITEMS, A_LINKS))
+    project.store.save("bob", build(doc, project.schema, B_ITEMS, B_LINKS))
+    return project
+
+
+def key(app: ReviewApp, binding_id: str) -> str:
+    return app.keymap.keys[binding_id].split(",")[0].strip()
+
+
+async def press(pilot, app: ReviewApp, *ids: str) -> None:
+    for ident in ids:
+        await pilot.press(key(app, ident))
+    await pilot.pause()
+
+
+def gold_file(project, doc_id="art", into="gold") -> dict:
+    return json.loads(project.store.path(into, doc_id).read_text("utf-8"))
+
+
+def saved(app: ReviewApp, doc_id="art") -> tuple[dict, dict]:
+    """The gold file and the decisions file as they are on disk once the last save is done."""
+    if app.session.saver is not None:
+        assert app.session.saver.flush(10)
+    into = app.session.into
+    decisions = json.loads(review_path(app.project, into, doc_id).read_text("utf-8"))
+    return gold_file(app.project, doc_id, into), decisions
+
+
+def spans(data: dict) -> list[tuple[str, str]]:
+    return sorted((s["text"], s["label"]) for s in data["spans"].values())
+
+
+def links(data: dict) -> list[tuple[str, str]]:
+    by_id = {s["id"]: s["text"] for s in data["spans"].values()}
+    return sorted((by_id[r["head"]], by_id[r["tail"]]) for r in data["relations"].values())
+
+
+def current_kind(app: ReviewApp) -> str:
+    return app.session.review.disagreements[app.screen.current].kind
+
+
+async def go_to(pilot, app: ReviewApp, kind: str, nth: int = 0) -> None:
+    """Step with the review's own key until the nth disagreement of `kind` (in text order) is current."""
+    review = app.session.review
+    target = [i for i, d in enumerate(review.disagreements) if d.kind == kind][nth]
+    for _ in range(len(review)):
+        if app.screen.current == target:
+            return
+        await press(pilot, app, "review.next_any")
+    assert app.screen.current == target
+
+
+def panel_text(app: ReviewApp) -> str:
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in app.screen.query("ReviewPanel Static").results(Static))
+
+
+# --------------------------------------------------------------------------- each kind, each key
+
+
+@pytest.mark.parametrize(
+    "kind, ident, added, decision",
+    [
+        ("boundary", "review.take_a", [(QA, "quote")], "a"),
+        ("boundary", "review.take_b", [(QB, "quote")], "b"),
+        ("boundary", "review.take_both", [(QA, "quote"), (QB, "quote")], "both"),
+        ("boundary", "review.take_neither", [], "neither"),
+        ("label", "review.take_a", [("torture in Almaty", "allegation")], "a"),
+        ("label", "review.take_b", [("torture in Almaty", "claim")], "b"),
+        ("label", "review.take_both", [("torture in Almaty", "allegation"), ("torture in Almaty", "claim")], "both"),
+        ("label", "review.take_neither", [], "neither"),
+        ("only_a", "review.take_a", [("Officials", "source")], "a"),
+        ("only_a", "review.take_both", [("Officials", "source")], "both"),
+        ("only_a", "review.take_b", [], "b"),  # B's side is nothing: taking it drops A's span
+        ("only_a", "review.take_neither", [], "neither"),
+        ("only_b", "review.take_b", [("denied it", "claim")], "b"),
+        ("only_b", "review.take_both", [("denied it", "claim")], "both"),
+        ("only_b", "review.take_a", [], "a"),
+        ("only_b", "review.take_neither", [], "neither"),
+    ],
+)
+async def test_a_key_settles_a_span_disagreement_into_the_gold_file(project, kind, ident, added, decision):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, kind)
+        await press(pilot, app, ident)
+        gold, record = saved(app)
+        assert spans(gold) == sorted(AGREED + added)
+        assert list(record["decisions"].values()) == [decision]
+        assert record["settled"] == 1 and gold["meta"]["1"]["status"] == "in-progress"
+        assert "Settled 1/6 here" in panel_text(app)
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_links_wait_for_their_ends_then_each_key_settles_them(project, keymap):
+    app = create_review_app(project, "alice", "bob", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "link")  # quote -> Police; the two quotes differ by their boundary
+        await press(pilot, app, "review.take_a")
+        gold, record = saved(app)
+        assert links(gold) == [] and record["decisions"] == {}  # refused: the quote is not in the gold yet
+        assert "into the gold first" in panel_text(app)
+        await go_to(pilot, app, "boundary")
+        await press(pilot, app, "review.take_both")
+        for ident, expected in [
+            ("review.take_a", [(QA, "Police")]),
+            ("review.take_b", [(QB, "Police")]),
+            ("review.take_both", [(QA, "Police"), (QB, "Police")]),
+            ("review.take_neither", []),
+        ]:
+            await go_to(pilot, app, "link")
+            await press(pilot, app, ident)
+            assert links(saved(app)[0]) == sorted(expected), ident
+        await go_to(pilot, app, "label")
+        await press(pilot, app, "review.take_a")  # the allegation, so alice's link to HRW can be taken
+        await go_to(pilot, app, "link", 1)
+        await press(pilot, app, "review.take_a")
+        assert ("torture in Almaty", "HRW") in links(saved(app)[0])
+
+
+# --------------------------------------------------------------------------- hand edits and undo
+
+
+async def test_edit_by_hand_labels_the_selection_and_undo_takes_it_back(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "only_b")  # bob's claim "denied it"; the reviewer wants the whole sentence
+        at = TEXT.index("Officials denied it")
+        app.screen.query_one(ArticleView).select(at, at + len("Officials denied it"))
+        await press(pilot, app, "review.edit")
+        assert isinstance(app.screen, ChoiceDialog)
+        values = [c.value for c in app.screen.choices]
+        assert values[0] == "add:claim" and "keep" in values
+        await press(pilot, app, "dialog.choose")
+        gold, record = saved(app)
+        assert ("Officials denied it", "claim") in spans(gold)
+        assert list(record["decisions"].values()) == ["edit"]
+        await press(pilot, app, "review.undo")
+        gold, record = saved(app)
+        assert spans(gold) == AGREED and record["decisions"] == {}
+
+
+async def test_edit_by_hand_deletes_a_gold_span(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "boundary")
+        await press(pilot, app, "review.take_b")
+        await go_to(pilot, app, "boundary")
+        await press(pilot, app, "review.edit")
+        choice = next(c.value for c in app.screen.choices if c.value.startswith("delete:"))
+        app.screen.query_one("Choices").highlighted = [c.value for c in app.screen.choices].index(choice)
+        await press(pilot, app, "dialog.choose")
+        gold, record = saved(app)
+        assert spans(gold) == AGREED
+        assert list(record["decisions"].values()) == ["edit"]
+
+
+async def test_edit_by_hand_links_a_claim_to_another_source(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "label")
+        await press(pilot, app, "review.take_a")  # the allegation is in the gold
+        await go_to(pilot, app, "link", 1)  # alice linked it to HRW; the reviewer says Police
+        await press(pilot, app, "review.edit")
+        values = [c.value for c in app.screen.choices]
+        police = next(c.value for c in app.screen.choices if c.value.startswith("link:") and "Police" in str(c.prompt))
+        app.screen.query_one("Choices").highlighted = values.index(police)
+        await press(pilot, app, "dialog.choose")
+        gold, record = saved(app)
+        assert links(gold) == [("torture in Almaty", "Police")]
+        assert sorted(record["decisions"].values()) == ["a", "edit"]
+
+
+async def test_undo_walks_back_decisions_in_order(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "only_a")
+        await press(pilot, app, "review.take_a")
+        await go_to(pilot, app, "only_b")
+        await press(pilot, app, "review.take_b")
+        await press(pilot, app, "review.undo")
+        assert spans(saved(app)[0]) == sorted(AGREED + [("Officials", "source")])
+        await press(pilot, app, "review.undo")
+        assert spans(saved(app)[0]) == AGREED
+        await press(pilot, app, "review.undo")  # nothing left: nothing changes
+        assert saved(app)[1]["decisions"] == {}
+
+
+# --------------------------------------------------------------------------- quit, resume, finish
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_quit_midway_resume_at_the_next_unsettled_and_finish(project, keymap):
+    app = create_review_app(project, "alice", "bob", keymap=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        assert current_kind(app) == "boundary"  # the first, in text order
+        await press(pilot, app, "review.take_a")  # then the cursor moves on to the next unsettled
+        await go_to(pilot, app, "only_b")
+        await press(pilot, app, "review.take_neither")  # leaves nothing in the gold: only the record says
+        await press(pilot, app, "app.quit")
+    gold = gold_file(project)
+    assert spans(gold) == sorted(AGREED + [(QA, "quote")]) and gold["meta"]["1"]["status"] == "in-progress"
+
+    again = create_review_app(project, "alice", "bob", keymap=keymap)
+    async with again.run_test(size=SIZE) as pilot:
+        review = again.session.review
+        assert review.settled == 2
+        assert again.screen.current == review.next_unsettled()
+        assert "Settled 2/6 here" in panel_text(again)
+        view = again.screen.query_one(ArticleView)
+        assert view.cursor == review.disagreements[again.screen.current].start
+        for _ in range(8):  # settle what is left: take A where it can be taken, else neither
+            i = again.screen.current
+            ident = "review.take_a" if review.choice(i) is None and review.blocked(i, "a") is None else "review.take_neither"
+            await press(pilot, again, ident)
+            if review.done:
+                break
+        assert review.done
+        await press(pilot, again, "app.quit")
+    gold = gold_file(project)
+    assert gold["meta"]["1"]["status"] == "done"
+    assert spans(gold) == sorted(AGREED + [(QA, "quote"), ("torture in Almaty", "allegation"), ("Officials", "source")])
+    assert links(gold) == [(QA, "Police"), ("torture in Almaty", "HRW")]
+    record = json.loads(review_path(project, "gold", "art").read_text("utf-8"))
+    assert record["settled"] == record["disagreements"] == 6
+
+
+async def test_each_decision_moves_on_to_the_next_unsettled_until_all_are(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        order = []
+        for _ in range(6):
+            order.append(app.screen.current)
+            await press(pilot, app, "review.take_neither")
+        assert sorted(order) == list(range(6))
+        assert app.session.review.done
+        before = app.screen.current
+        await press(pilot, app, "review.next")
+        assert app.screen.current == before
+        assert "Every disagreement is settled" in panel_text(app)
+        assert saved(app)[0]["meta"]["1"]["status"] == "done"
+
+
+async def test_a_second_reviewer_of_the_same_gold_is_read_only(project):
+    first = create_review_app(project, "alice", "bob")
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, first, "review.take_a")
+        before = saved(first)
+        second = create_review_app(project, "alice", "bob")
+        async with second.run_test(size=SIZE) as pilot2:
+            assert second.session.readonly
+            assert "READ-ONLY" in str(second.screen.query_one("ReviewHeader").render())
+            await press(pilot2, second, "review.take_neither")
+            assert second.session.review.settled == 1  # the refused decision changed nothing
+        assert saved(first) == before
+
+
+def test_a_failed_save_is_reported_retried_and_never_lost(project, monkeypatch):
+    import reader.review_session as rs
+
+    real, calls, reports = rs.save_review, [], []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the first save after a decision fails once
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rs, "save_review", flaky)
+    session = ReviewSession(project, "alice", "bob", report_save=reports.append)
+    session.open("art")
+    assert session.saver.flush(10)
+    i = next(i for i, d in enumerate(session.review.disagreements) if d.kind == "only_a")
+    session.settle(i, "a")
+    assert session.saver.flush(10)
+    assert reports == ["save failed, retrying: disk full", None]
+    assert session.leave()
+    assert ("Officials", "source") in spans(gold_file(project))
+
+
+# --------------------------------------------------------------------------- several documents
+
+
+async def test_documents_progress_across_them_and_resume_in_the_one_left(two_docs):
+    app = create_review_app(two_docs, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session.doc_id == "art"
+        assert "0/8 in 2 document(s)" in panel_text(app)
+        await press(pilot, app, "review.next_doc")
+        assert app.session.doc_id == "second"
+        await press(pilot, app, "review.take_a", "review.take_b")
+        assert "Settled 2/2 here · 2/8 in 2 document(s)" in panel_text(app)
+        gold, _ = saved(app, "second")
+        assert spans(gold) == [("Minister", "source"), ("Reporters", "source"), ("the report was false", "claim")]
+        assert gold["meta"]["1"]["status"] == "done"
+        await press(pilot, app, "review.previous_doc")
+        assert app.session.doc_id == "art"
+        await press(pilot, app, "app.quit")
+    assert gold_file(two_docs, "art")["meta"]["1"]["status"] == "in-progress"  # opened: agreements saved
+    again = create_review_app(two_docs, "alice", "bob")
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.session.doc_id == "art"  # the first document with something left
+
+
+async def test_a_document_with_no_disagreement_is_saved_as_gold_when_opened(tmp_path):
+    project = make_project(tmp_path / "same", {"art": TEXT})
+    doc = project.corpus.get("art")
+    for name in ("alice", "bob"):
+        project.store.save(name, build(doc, project.schema, A_ITEMS, A_LINKS))
+    app = create_review_app(project, "alice", "bob", into="adjudicated")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.current is None
+        assert "No disagreement in this document" in panel_text(app)
+        await press(pilot, app, "app.quit")
+    gold = gold_file(project, into="adjudicated")
+    assert gold["meta"]["1"]["status"] == "done" and len(gold["spans"]) == 5 and len(gold["relations"]) == 2
+
+
+# --------------------------------------------------------------------------- what is shown
+
+
+def test_the_article_marks_each_side_of_the_unsettled_disagreements(project):
+    from reader.adjudicate import open_review
+
+    review, _ = open_review(project, "alice", "bob", "art")
+    view = merged_view(review)
+    marked = sorted((TEXT[s.start : s.end], s.label, view.side.get(s.id, "gold")) for s in view.spans)
+    assert marked == sorted([
+        ("Police", "source", "gold"), ("HRW", "source", "gold"),
+        (QA, "quote", "both"),  # the part both quotes share
+        (QA, "quote", "a"), (QB, "quote", "b"),
+        ("torture in Almaty", "allegation", "both"), ("torture in Almaty", "claim", "b"),  # one extent, two labels
+        ("Officials", "source", "a"), ("denied it", "claim", "b"),
+    ])
+    review.settle(next(i for i, d in enumerate(review.disagreements) if d.kind == "only_a"), "neither")
+    assert "Officials" not in [TEXT[s.start : s.end] for s in merged_view(review).spans]  # dropped: gone
+
+
+async def test_article_text_is_never_markup_in_the_panel(tmp_path):
+    text = "[bold]Police[/bold] said [link=x]so[/link]."
+    project = make_project(tmp_path / "mk", {"art": text})
+    doc = project.corpus.get("art")
+    project.store.save("alice", build(doc, project.schema, [("[link=x]so[/link]", "claim")]))
+    project.store.save("bob", build(doc, project.schema, [("[bold]Police[/bold]", "source")]))
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "B source 0-19 “[bold]Police[/bold]”" in panel_text(app)
+        await press(pilot, app, "review.next_any")
+        assert "A claim 25-42 “[link=x]so[/link]”" in panel_text(app)
+
+
+async def test_help_lists_the_review_keys_first(project):
+    app = create_review_app(project, "alice", "bob", keymap="vim")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "review.help")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.rows[0].binding_id.startswith("review.")
+        assert {r.binding_id for r in app.screen.rows} >= {"review.take_a", "review.edit", "review.undo"}
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_review_snapshot(snap_compare, project, theme):
+    """The first disagreement (a boundary): the shared part marked both, the quote marks B's only."""
+    app = create_review_app(project, "alice", "bob")
+
+    async def run_before(pilot):
+        pilot.app.theme = theme
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# --------------------------------------------------------------------------- command line and export
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["alice", "nobody"], "no annotator 'nobody'"),
+        (["alice", "../x"], "annotator '../x' is not allowed"),
+        (["alice", "bob", "--into", "alice"], "must not be saved as annotator 'alice'"),
+        (["alice", "carol"], "share no document"),
+        (["alice", "bob", "--keymap", "nano"], "no keymap named 'nano'"),
+    ],
+)
+def test_review_refuses_bad_input_in_one_line(tmp_path, capsys, args, message):
+    project = make_project(tmp_path / "cli", {"art": TEXT, "zz": "Other text here."})
+    for name, doc_id in (("alice", "art"), ("bob", "art"), ("carol", "zz")):
+        project.store.save(name, DocAnnotations(project.corpus.get(doc_id), project.schema))
+    assert main(["--project", str(project.path), "review", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+async def test_export_gold_writes_what_the_review_decided(project, tmp_path, capsys):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "only_a")
+        await press(pilot, app, "review.take_a", "app.quit")
+    out = tmp_path / "out"
+    assert main(["--project", str(project.path), "export", "--format", "jsonl", "--gold", "--out", str(out)]) == 0
+    [record] = [json.loads(line) for line in (out / "data.jsonl").read_text("utf-8").splitlines()]
+    assert record["annotator"] == "gold"
+    assert sorted((s["text"], s["label"]) for s in record["spans"]) == sorted(AGREED + [("Officials", "source")])
