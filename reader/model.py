@@ -99,6 +99,8 @@ class Orphan:
 
     item: Span | Relation
     reason: str
+    context: tuple[str, str] = ("", "")
+    """The text before and after a span where it last fitted, for placing it again later."""
 
 
 def _order(span: Span) -> tuple[int, int, str, str]:
@@ -176,6 +178,8 @@ class DocAnnotations:
         self.orphans: list[Orphan] = list(orphans)
         self.status: str = "todo"
         self.cursor: int = 0
+        self.id_floor: dict[str, int] = {}
+        """Highest id numbers the saved file had used (see `highest_ids`)."""
         self.suggested_spans: list[Span] = []
         """Candidate spans from `suggest`, shown as ghosts until accepted; not checked, not undone."""
         self.suggested_relations: list[Relation] = []
@@ -311,16 +315,21 @@ class DocAnnotations:
 
     # ----------------------------------------------------------------- ids
 
-    def _next_id(self, prefix: str, taken: Iterable[str] = ()) -> str:
-        """One more than the highest number ever used with `prefix` (undo/redo may bring ids back)."""
+    def highest_ids(self) -> dict[str, int]:
+        """The highest number ever given to an id with each prefix (`s`, `r`): live, kept aside,
+        in the undo history, or saved before (`id_floor`). Saved with the file, so a new span never
+        takes the id of one that was deleted or kept aside, even after a restart."""
         if self._highest is None:
-            highest: dict[str, int] = {}
-            keys = list(self.spans) + list(self.relations)
+            highest: dict[str, int] = {k: int(v) for k, v in self.id_floor.items()}
+            keys = list(self.spans) + list(self.relations) + [o.item.id for o in self.orphans]
             keys += [key for edit in self._undo + self._redo for _k, key, _o, _n in edit.changes]
             for key in keys:
                 _note_id(highest, key)
             self._highest = highest
-        return f"{prefix}{self._highest.get(prefix, 0) + 1}"
+        return self._highest
+
+    def _next_id(self, prefix: str) -> str:
+        return f"{prefix}{self.highest_ids().get(prefix, 0) + 1}"
 
     # ----------------------------------------------------------------- applying changes
 
@@ -417,7 +426,7 @@ class DocAnnotations:
     ) -> Span:
         stamp = self._clock()
         span = Span(
-            span_id or self._next_id("s", self.spans),
+            span_id or self._next_id("s"),
             start,
             end,
             label,
@@ -471,7 +480,7 @@ class DocAnnotations:
         for rel in self.relations.values():
             if (rel.head, rel.tail, rel.label) == (head_id, tail_id, label):
                 raise InvariantError(f"{head_id} is already linked to {tail_id}")
-        rel = Relation(self._next_id("r", self.relations), head_id, tail_id, label)
+        rel = Relation(self._next_id("r"), head_id, tail_id, label)
         self._commit("link", [("rel", rel.id, None, rel)])
         return rel
 

@@ -474,7 +474,8 @@ class Store:
             if record.get("orphaned"):
                 placed = reanchor(span, doc.text, str(record.get("context_before", "")), str(record.get("context_after", "")))
                 if placed is None or not self._try_add(ann, placed):
-                    ann.orphans.append(Orphan(span, str(record.get("orphan_reason") or "could not be placed")))
+                    context = (str(record.get("context_before", "")), str(record.get("context_after", "")))
+                    ann.orphans.append(Orphan(span, str(record.get("orphan_reason") or "could not be placed"), context))
                     report.append(f"{path}: span {span.id} ({span.label} {span.text[:30]!r}) is still orphaned")
                 else:
                     report.append(f"{path}: orphaned span {span.id} placed again at {placed.start}-{placed.end}")
@@ -486,8 +487,13 @@ class Store:
             if placed is not None and placed != span and self._try_add(ann, placed):
                 report.append(f"{path}: span {span.id} re-anchored from {span.start}-{span.end} to {placed.start}-{placed.end}")
                 continue
-            ann.orphans.append(Orphan(span, problem))
+            context = (str(record.get("context_before", "")), str(record.get("context_after", "")))
+            ann.orphans.append(Orphan(span, problem, context))
             report.append(f"{path}: span {span.id} orphaned: {problem}")
+        floor = meta.get("last_ids")
+        if isinstance(floor, dict):
+            ann.id_floor = {str(k): int(v) for k, v in floor.items() if isinstance(v, int)}
+            ann._highest = None
         for record in self.records(tables, "relations"):
             try:
                 rel = Relation(str(record["id"]), str(record["head"]), str(record["tail"]), str(record.get("label", "attributed_to")))
@@ -499,6 +505,9 @@ class Store:
                 ann.orphans.append(Orphan(rel, exc.message))
                 report.append(f"{path}: relation {rel.id} kept aside: {exc.message}")
                 continue
+            if rel.id in ann.relations:  # a kept-aside link whose id a newer one took: keep both
+                rel = Relation(ann._next_id("r"), rel.head, rel.tail, rel.label)
+                ann._highest = None
             ann.relations[rel.id] = rel
         ann.status = str(meta.get("status", "todo"))
         ann.cursor = int(meta.get("cursor", 0) or 0)
@@ -551,7 +560,7 @@ class Store:
             if isinstance(orphan.item, Span):
                 record = span_record(orphan.item, "")
                 record.update(orphaned=True, orphan_reason=orphan.reason)
-                record.pop("context_before"), record.pop("context_after")
+                record["context_before"], record["context_after"] = orphan.context
                 spans.append(record)
             else:
                 rels.append({**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason})
@@ -563,6 +572,7 @@ class Store:
             "schema_version": self.schema.version if self.schema else 1,
             "updated": now_iso(),
             "cursor": ann.cursor,
+            "last_ids": dict(sorted(ann.highest_ids().items())),
         }
         storage_ref: list[AtomicJSONStorage] = []
 

@@ -219,3 +219,52 @@ JSON = st.recursive(
 @given(JSON)
 def test_the_fast_writer_writes_exactly_what_json_dumps_writes(value):
     assert dumps(value) == json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_new_spans_never_take_the_ids_of_kept_aside_or_deleted_ones(tmp_path):
+    from tests.conftest import make_project
+
+    text = "The sky is green. The sea is red. Alice said so, Bob agreed.\n"
+    project = make_project(tmp_path / "p", {"d": text})
+    ann = project.store.load("al", project.corpus.get("d")).annotations
+    c1, c2 = ann.add_span(0, 17, "claim"), ann.add_span(18, 33, "claim")
+    alice = ann.add_span(text.index("Alice"), text.index("Alice") + 5, "source")
+    ann.link(c1.id, alice.id)
+    project.store.save("al", ann)
+    (project.path / "seeds" / "d.txt").write_text(text.replace("Alice", "Alicia"))  # Alice no longer fits
+    project.reload()
+    doc = project.corpus.get("d")
+    ann = project.store.load("al", doc).annotations
+    assert [o.item.id for o in ann.orphans] == [alice.id, "r1"]
+    bob = ann.add_span(doc.text.index("Bob"), doc.text.index("Bob") + 3, "source")
+    link = ann.link(c2.id, bob.id)
+    assert bob.id not in (c1.id, c2.id, alice.id) and link.id != "r1"
+    project.store.save("al", ann)
+    again = project.store.load("al", doc).annotations
+    links = {(again.spans[r.head].text, again.spans[r.tail].text) for r in again.relations.values()}
+    assert links == {("The sea is red.", "Bob")}
+    assert {o.item.id for o in again.orphans} == {alice.id, "r1"}
+    again.delete_span(bob.id)  # the highest id: after a restart it must not come back
+    project.store.save("al", again)
+    fresh = project.store.load("al", doc).annotations
+    assert fresh.add_span(0, 3, "claim").id not in (bob.id, alice.id, c1.id, c2.id)
+
+
+def test_kept_aside_spans_keep_their_context_for_a_later_placement(project):
+    doc = project.corpus.get(SEED_ID)
+    ann = DocAnnotations(doc, project.schema)
+    second = doc.text.index("HRW said")
+    ann.add_span(second, second + 3, "source")
+    project.store.save("alice", ann)
+    seed = project.path / "seeds" / f"{SEED_ID}.txt"
+    original = seed.read_text()
+    seed.write_text(original.replace("HRW", "H.R.W."))  # no HRW anywhere: kept aside
+    project.reload()
+    loaded = project.store.load("alice", project.corpus.get(SEED_ID))
+    assert len(loaded.annotations.orphans) == 1
+    project.store.save("alice", loaded.annotations)
+    seed.write_text("A new first line.\n\n" + original)  # HRW is back, in several places
+    project.reload()
+    back = project.store.load("alice", project.corpus.get(SEED_ID)).annotations
+    [span] = back.spans.values()
+    assert back.text[span.start : span.end + 5] == "HRW said"
