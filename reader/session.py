@@ -50,11 +50,19 @@ class Session:
         return self.doc_ids.index(self.doc_id)
 
     def open(self, doc_id: str) -> list[str]:
-        """Leave the current document (saving it) and open `doc_id`; returns what the store repaired."""
+        """Open `doc_id` and leave the current document (saving it); returns what the store repaired.
+
+        The new document is read first: if its file cannot be read, the error is raised and the
+        current document stays open, as it was.
+        """
         doc = self.project.corpus.get(doc_id)
+        loaded = self.project.store.load(self.annotator, doc, lock=True)
         if not self.leave():
-            raise UserError(f"could not save {self.doc_id}; staying on it ({self.saver.last_error if self.saver else ''})")
-        self.loaded = self.project.store.load(self.annotator, doc, lock=True)
+            if loaded.lock is not None:
+                loaded.lock.release()
+            error = self.saver.last_error if self.saver else ""
+            raise UserError(f"could not save {self.doc_id}; staying on it ({error})")
+        self.loaded = loaded
         if not self.readonly:
             self.saver = AutoSaver(self.project.store, self.annotator, self.loaded.lock, self.report_save)
         return list(self.loaded.report)

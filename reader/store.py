@@ -234,6 +234,9 @@ class DocLock:
             os.close(self._fd)  # closing drops the flock
             self._fd = None
 
+    def __del__(self) -> None:  # a lock nobody holds a reference to any more is released
+        self.release()
+
     @property
     def held(self) -> bool:
         return self._fd is not None or fcntl is None

@@ -365,3 +365,38 @@ async def test_suggestions_accept_reject_accept_all_and_undo(tmp_path, keymap):
         await press(pilot, app, "app.undo")
         assert len(saved(app)["spans"]) == 2
         assert text == app.session.annotations.text
+
+
+async def test_messages_are_never_read_as_markup(project):
+    app = create_app(project, "tester")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, app, "search.find")
+        await pilot.press(*"[/x] [sic]")
+        await press(pilot, app, "input.submit")  # "Not found: [/x] [sic]" must not crash the app
+        assert [n.message for n in app._notifications] == ["Not found: [/x] [sic]"]
+
+
+async def test_an_unreadable_file_of_the_next_document_keeps_the_current_one_open(tmp_path):
+    project = await two_document_project(tmp_path)
+    bad = project.store.path("tester", "b-second")
+    bad.parent.mkdir(parents=True)
+    bad.write_text("{")
+    app = create_app(project, "tester")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, app, "doc.next")
+        assert app.session.doc_id == "a-first"
+        assert any("b-second.json:1: not valid JSON" in n.message for n in app._notifications)
+        await press(pilot, app, "label.1")  # still working on the first document
+        assert len(saved(app, "a-first")["spans"]) == 1
+
+
+def test_an_unreadable_first_document_is_a_one_line_error(tmp_path, capsys):
+    from reader.cli import main
+
+    project = make_project(tmp_path / "p")
+    bad = project.store.path("tester", SEED_ID)
+    bad.parent.mkdir(parents=True)
+    bad.write_text("{")
+    assert main(["--project", str(project.path), "annotate", "--annotator", "tester"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"reader: {bad}:1: not valid JSON") and len(err.splitlines()) == 1

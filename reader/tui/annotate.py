@@ -480,7 +480,7 @@ class AnnotateScreen(Screen):
         try:
             report = self.session.open(doc_id)
         except UserError as exc:
-            self.notify(exc.message, severity="error")
+            self.notify(str(exc), severity="error", timeout=10)
             return
         self.picking_for = None
         self._history.clear()

@@ -34,7 +34,16 @@ class ReaderApp(App):
         self.doc_ids = doc_ids
         self.keymap = keymap
         self.session = Session(project, annotator, self._report_save)
+        self.open_report = self.session.open(doc_ids[0])
+        """What the store repaired in the first document; opened before the app runs, so that a file
+        that cannot be read is a one-line error from the command line, not a broken screen."""
         self._quit_anyway = False
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Never markup: messages carry article text, search words, ids and paths (a `[/x]` would
+        crash Textual's markup parser, a `[sic]` would vanish). Widgets pass markup=True: ignored."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _report_save(self, error: str | None) -> None:
         """Called from the autosave thread."""
@@ -43,7 +52,7 @@ class ReaderApp(App):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap.keys)
-        report = self.session.open(self.doc_ids[0])
+        report = self.open_report
         self.push_screen(AnnotateScreen(self.session))
         for error in self.project.corpus.errors:
             self.notify(str(error), severity="error", timeout=10)
