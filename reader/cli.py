@@ -110,6 +110,7 @@ def build_parser() -> ArgumentParser:
 
     p = sub.add_parser("show", parents=[common], help="a readable listing of one annotation file")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--textconv", action="store_true", help="never fail: show a file that is not an annotation file as it is (for git)")
     p.set_defaults(func=cmd_show)
     return parser
 
@@ -239,7 +240,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_absolute() and not path.exists():
         path = Path(args.project) / path
-    sys.stdout.write(show(path))
+    sys.stdout.write(show(path, textconv=args.textconv))
     return 0
 
 
@@ -276,6 +277,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except UserError as exc:
         print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder where a file should be, a read-only disk, no permission...
+        where = exc.filename if exc.filename is not None else "reader"
+        print(f"reader: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -34,7 +34,7 @@ def validate(project: Project) -> list[Problem]:
         try:
             tables = store.read_tables(path)
         except StoreError as exc:
-            problems.append(Problem(rel, "-", exc.message + (f" (line {exc.line})" if exc.line else "")))
+            problems.append(Problem(rel + (f":{exc.line}" if exc.line else ""), "-", exc.message))
             continue
         doc = project.corpus.documents.get(path.stem)
         if doc is None:
@@ -134,15 +134,24 @@ def format_stats(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def show(path: Path) -> str:
+def show(path: Path, textconv: bool = False) -> str:
     """A stable, readable listing of one annotation file: a line per span, sources after their arrows.
 
-    Usable as a git textconv driver: it needs only the file, not the project.
+    Usable as a git textconv driver: it needs only the file, not the project. With `textconv`, a
+    file that is not an annotation file (a merge conflict, a review's decisions) is shown as it is
+    instead of failing, because a failing textconv stops `git diff` altogether.
     """
     path = Path(path)
     if not path.exists():
         raise UserError("no such file", path)
-    tables = Store.read_tables(path)
+    if textconv:
+        try:
+            tables = Store.read_tables(path)
+        except StoreError as exc:  # git must still show something: a conflicted or foreign file as is
+            raw = path.read_bytes().decode("utf-8", errors="replace")
+            return f"# {path.name}: {exc.message}; shown as it is\n" + raw + ("" if raw.endswith("\n") else "\n")
+    else:
+        tables = Store.read_tables(path)
     meta = next(iter(Store.records(tables, "meta")), {})
     spans = Store.records(tables, "spans")
     rels = Store.records(tables, "relations")

@@ -14,9 +14,14 @@ from typing import Any
 
 import yaml
 
+from .atomic import write_atomic
 from .errors import UserError
 
 DEFAULT_SCHEMA_TEXT = resources.files("reader").joinpath("data/labels.yaml").read_text("utf-8")
+
+
+KEYS = tuple("123456789")
+"""The keys a label may have: the app binds 1-9 (`label.1` ... `label.9`)."""
 
 
 class SchemaError(UserError):
@@ -106,6 +111,23 @@ class Schema:
         }
 
 
+def _names(value: Any, what: str, path: str) -> tuple[str, ...]:
+    """A list of names (a lone string is refused: `to: claim` would otherwise become c, l, a, i, m)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise SchemaError(f"{what} must be a list of names, like [claim, quote]", path)
+    return tuple(value)
+
+
+def _colour(value: Any, label: str, path: str) -> str:
+    from rich.color import Color, ColorParseError
+
+    try:
+        Color.parse(str(value))
+    except ColorParseError:
+        raise SchemaError(f"label {label!r}: {value!r} is not a colour (use #rrggbb or a colour name)", path) from None
+    return str(value)
+
+
 def parse_schema(data: Any, path: str = "labels.yaml") -> Schema:
     """Build a Schema from parsed YAML, with a one-line error naming `path` for any fault."""
     if not isinstance(data, dict):
@@ -122,17 +144,23 @@ def parse_schema(data: Any, path: str = "labels.yaml") -> Schema:
         if any(l.name == name for l in labels):
             raise SchemaError(f"label {name!r} is defined twice", path)
         key = str(item.get("key", "") or "")
+        if key and key not in KEYS:
+            raise SchemaError(f"label {name!r}: key {key!r} must be one of 1-9 (the label keys of the app)", path)
         if key and key in keys:
             raise SchemaError(f"label {name!r}: key {key!r} is already used", path)
         keys.add(key)
-        labels.append(Label(name, key, str(item.get("color", "#abb2bf")), str(item.get("description", ""))))
+        colour = _colour(item.get("color", "#abb2bf"), name, path)
+        labels.append(Label(name, key, colour, str(item.get("description", ""))))
     names = {l.name for l in labels}
     relations: list[RelationType] = []
-    for item in data.get("relations") or []:
+    raw_relations = data.get("relations") or []
+    if not isinstance(raw_relations, list):
+        raise SchemaError("'relations' must be a list", path)
+    for item in raw_relations:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise SchemaError("each relation needs a name", path)
-        heads = tuple(item.get("from") or ())
-        tails = tuple(item.get("to") or ())
+        heads = _names(item.get("from") or [], f"relation {item['name']!r}: 'from'", path)
+        tails = _names(item.get("to") or [], f"relation {item['name']!r}: 'to'", path)
         for label in heads + tails:
             if label not in names:
                 raise SchemaError(f"relation {item['name']!r} names unknown label {label!r}", path)
@@ -146,8 +174,15 @@ def parse_schema(data: Any, path: str = "labels.yaml") -> Schema:
             raise SchemaError(f"attributes given for unknown label {label!r}", path)
         if not isinstance(attrs, dict):
             raise SchemaError(f"attributes of {label!r} must map names to lists of values", path)
-        attributes[label] = {str(k): tuple(str(v) for v in (vals or ())) for k, vals in attrs.items()}
-    return Schema(tuple(labels), tuple(relations), attributes, int(data.get("version", 1)))
+        attributes[label] = {
+            str(k): tuple(str(v) for v in _names([str(x) for x in vals] if isinstance(vals, list) else vals,
+                                                   f"attribute {label}.{k}", path))
+            for k, vals in attrs.items()
+        }
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SchemaError(f"'version' must be a whole number, not {version!r}", path)
+    return Schema(tuple(labels), tuple(relations), attributes, version)
 
 
 def default_schema() -> Schema:
@@ -167,10 +202,12 @@ def load_schema(project: Path) -> Schema:
         raise SchemaError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path, line) from None
     except UnicodeDecodeError:
         raise SchemaError("not UTF-8", path) from None
+    except OSError as exc:
+        raise SchemaError(f"cannot read ({exc.strerror or exc})", path) from None
     return parse_schema(data, str(path))
 
 
 def write_schema(project: Path, schema: Schema) -> None:
+    """Write labels.yaml atomically (import adds labels to it; a crash must not leave half a schema)."""
     path = Path(project) / "annotations" / "labels.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(schema.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
+    write_atomic(path, yaml.safe_dump(schema.to_dict(), sort_keys=False, allow_unicode=True))

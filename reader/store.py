@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +31,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document as TinyDocument
 
+from .atomic import write_atomic
 from .corpus import check_name
 from .errors import UserError
 from .model import DocAnnotations, Document, InvariantError, Orphan, Relation, Span, now_iso
@@ -68,6 +68,8 @@ class AtomicJSONStorage(Storage):
             return None
         except UnicodeDecodeError:
             raise StoreError("not UTF-8", self.path) from None
+        except OSError as exc:  # a folder in its place, no permission
+            raise StoreError(f"cannot read ({exc.strerror or exc})", self.path) from None
         if not raw.strip():
             return None
         try:
@@ -169,56 +171,24 @@ def _encode(value: Any, out: list[str], newline: str) -> None:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def write_atomic(path: Path, text: str, create_dirs: bool = True) -> None:
-    """Write `text` to `path` so that a crash leaves either the old or the new file."""
-    path = Path(path)
-    if create_dirs:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, _file_mode(path))  # mkstemp makes 0600; keep the file's mode, else the umask's
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:  # pragma: no cover - not every filesystem allows it
-        pass
-
-
-def _file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 class DocLock:
     """An exclusive advisory lock on one annotator's document, held until `release()` or exit."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self.refusal: str | None = None
+        """Why the lock could not even be tried (e.g. "Read-only file system"); None: another process has it."""
 
     def acquire(self) -> bool:
         if fcntl is None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only disk or folder: nobody can write, so open read-only
+            self.refusal = exc.strerror or str(exc)
+            return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -369,6 +339,7 @@ class Store:
         self.project = Path(project)
         self.root = self.project / "annotations"
         self.schema = schema
+        self.last_refusal: str | None = None
 
     # ----------------------------------------------------------------- paths
 
@@ -383,8 +354,9 @@ class Store:
     def annotators(self) -> list[str]:
         if not self.root.is_dir():
             return []
-        return sorted(
-            p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        return sorted(  # a folder with no annotation file yet (opened, nothing saved) is nobody's work
+            p.name for p in self.root.iterdir()
+            if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("[!.]*.json"))
         )
 
     def files(self, annotator: str | None = None) -> list[Path]:
@@ -436,9 +408,12 @@ class Store:
     # ----------------------------------------------------------------- load
 
     def lock(self, annotator: str, doc_id: str) -> DocLock | None:
-        """Take the write lock on one document, or None when another process holds it."""
+        """Take the write lock on one document, or None when another process holds it (or the folder
+        cannot be written: `last_refusal` then says why)."""
         lock = DocLock(self.lock_path(annotator, doc_id))
-        return lock if lock.acquire() else None
+        ok = lock.acquire()
+        self.last_refusal = lock.refusal
+        return lock if ok else None
 
     def load(self, annotator: str, doc: Document, *, lock: bool = False) -> Loaded:
         """Read (or start) one annotator's annotations of `doc`, repairing what it can and saying so.
@@ -459,7 +434,8 @@ class Store:
             raise
         loaded.readonly, loaded.lock = readonly, held
         if readonly:
-            loaded.report.insert(0, f"{path}: opened read-only, another process is editing it")
+            why = self.last_refusal or "another process is editing it"
+            loaded.report.insert(0, f"{path}: opened read-only, {why}")
         return loaded
 
     def _load(self, path: Path, doc: Document) -> Loaded:

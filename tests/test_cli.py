@@ -53,7 +53,7 @@ def test_validate_prints_a_line_per_problem_and_exits_1(project, capsys):
     assert "annotations/alice/euronews-kazakhstan-torture.json: s1: text 'HRX' does not match the document's 'HRW'" in lines[0]
     assert any(line.endswith("s2: unknown label 'opinion'") for line in lines)
     assert any("annotations/bob/ghost-doc.json: -: no document 'ghost-doc'" in line for line in lines)
-    assert any(f"annotations/bob/{SEED_ID}.json: -: not valid JSON" in line for line in lines)
+    assert any(f"annotations/bob/{SEED_ID}.json:1: -: not valid JSON" in line for line in lines)
     assert len(lines) == 5  # the broken relation (its head no longer a known label) is the fifth
 
 
@@ -110,3 +110,44 @@ def test_project_option_works_before_and_after_the_command(project):
         result = run(*args)
         assert result.returncode == 0, result.stderr
         assert "quote 1" in result.stdout
+
+
+def test_show_as_textconv_never_fails_so_git_diff_keeps_working(tmp_path):
+    conflicted = tmp_path / "doc.json"
+    conflicted.write_text('{\n<<<<<<< HEAD\n  "spans": {}\n=======\n>>>>>>> other\n}\n')
+    result = run("show", "--textconv", str(conflicted))
+    assert result.returncode == 0
+    assert result.stdout.startswith("# doc.json: not valid JSON") and "<<<<<<< HEAD" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ("labels:\n  - {name: claim, key: '1', color: notacolor}\n", "'notacolor' is not a colour"),
+        ("version: abc\nlabels:\n  - {name: claim}\n", "'version' must be a whole number"),
+        ("labels:\n  - {name: claim}\nrelations: 5\n", "'relations' must be a list"),
+        ("labels:\n  - {name: claim}\n  - {name: source}\nrelations:\n  - {name: r, from: [claim], to: source}\n",
+         "relation 'r': 'to' must be a list of names"),
+        ("labels:\n  - {name: quote}\nattributes:\n  quote: {kind: direct}\n", "attribute quote.kind must be a list"),
+        ("labels:\n  - {name: claim, key: c}\n", "key 'c' must be one of 1-9"),
+    ],
+)
+def test_mistakes_in_labels_yaml_are_one_line_errors(project, labels, message):
+    (project.path / "annotations" / "labels.yaml").write_text(labels)
+    result = run("validate", "--project", str(project.path))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "labels.yaml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_folder_where_an_annotation_file_should_be_is_a_problem_not_a_traceback(project):
+    (project.path / "annotations" / "al" / f"{SEED_ID}.json").mkdir(parents=True)
+    result = run("validate", "--project", str(project.path))
+    assert result.returncode == 1 and "cannot read" in result.stdout and "Traceback" not in result.stderr
+    result = run("stats", "--project", str(project.path))
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
+def test_an_opened_but_never_saved_folder_is_not_an_annotator(project):
+    project.store.load("nobody", project.corpus.get(SEED_ID), lock=True).lock.release()
+    assert "nobody" not in project.store.annotators()
