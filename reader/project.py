@@ -46,6 +46,9 @@ class Project:
         (self.path / "annotations").mkdir(parents=True, exist_ok=True)
         if not (self.path / "annotations" / "labels.yaml").exists():
             write_schema(self.path, schema or load_schema(self.path))
+        ignore = self.path / "annotations" / ".gitignore"
+        if not ignore.exists():  # lock and temporary files are the machine's, never the project's
+            ignore.write_text("# written by reader: lock files and unfinished saves\n.*.lock\n**/.*.lock\n**/.*.tmp\n")
         self.__dict__.pop("schema", None)
         return self
 
