@@ -186,3 +186,50 @@ def test_existing_other_annotations_are_not_overwritten(proj, tmp_path, capsys):
     assert main(["import", str(tmp_path / "changed.jsonl"), "--format", "jsonl", "--annotator", "imp",
                  "--project", str(target)]) == 2
     assert "not overwritten" in capsys.readouterr().err
+
+
+def _bare_project(root):
+    (root / "seeds").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    return root
+
+
+def test_import_never_overwrites_a_seed_file_holding_other_documents(tmp_path, capsys):
+    target = _bare_project(tmp_path / "proj")
+    news = target / "seeds" / "news.jsonl"
+    news.write_text(json.dumps({"id": "a1", "text": "First."}) + "\n" + json.dumps({"id": "a2", "text": "Second."}) + "\n",
+                    "utf-8")
+    before = news.read_bytes()
+    file = tmp_path / "in.jsonl"
+    file.write_text(json.dumps({"id": "fine", "text": "Fine."}) + "\n"
+                    + json.dumps({"id": "news", "text": "Other news.", "meta": {"source": "wire"}}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "jsonl", "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(news) in err and "not overwritten" in err, err
+    assert news.read_bytes() == before
+    assert Project(target).corpus.ids == ["a1", "a2"]
+    assert sorted(p.name for p in (target / "seeds").iterdir()) == ["news.jsonl"]  # nothing written
+
+
+def test_import_never_replaces_a_seed_the_corpus_could_not_read(tmp_path, capsys):
+    target = _bare_project(tmp_path / "proj")
+    old = target / "seeds" / "old.txt"
+    old.write_bytes("Caf\xe9 in Latin-1.".encode("latin-1"))
+    assert Project(target).corpus.errors
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "old.txt").write_text("Café in UTF-8.", "utf-8")
+    assert main(["import", str(src / "old.txt"), "--format", "txt", "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(old) in err and "not UTF-8" in err, err
+    assert old.read_bytes() == "Caf\xe9 in Latin-1.".encode("latin-1")
+
+
+def test_import_of_the_same_seed_bytes_again_is_not_an_error(tmp_path):
+    target = _bare_project(tmp_path / "proj")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "one.txt").write_bytes(b"Line one.\r\nLine two.\r\n")
+    assert main(["import", str(src / "one.txt"), "--format", "txt", "--project", str(target)]) == 0
+    assert main(["import", str(src / "one.txt"), "--format", "txt", "--project", str(target)]) == 0
+    assert (target / "seeds" / "one.txt").read_bytes() == b"Line one.\r\nLine two.\r\n"

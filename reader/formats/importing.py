@@ -10,6 +10,9 @@ between the source's own span ids. Here they are checked as a whole before anyth
   text is not the text at its offsets, is an error naming the file and line;
 - a document whose id is already in `seeds/` with a *different* text is an error, never an
   overwrite: rename it or remove the seed first. The same text is simply reused;
+- a new document's seed file (`seeds/<id>.txt`, `.md` or `.jsonl`) is never written over an existing
+  file, whether the corpus loaded it (a `.jsonl` holding other documents) or not (a file it could not
+  read): an existing file with other bytes is an error naming it, one with the same bytes is left alone;
 - annotations of that annotator that already exist and differ are an error too (import under another
   `--annotator`); identical ones are left alone;
 - labels, relation types and attribute values the schema lacks are added to `labels.yaml`, each with a
@@ -236,6 +239,39 @@ def _same(a: DocAnnotations, b: DocAnnotations) -> bool:
     return ends(a) == ends(b)
 
 
+def _seed_file(doc: Imported, document: Document) -> tuple[str, bytes]:
+    """The name in seeds/ and the bytes of a new document's seed file."""
+    if doc.seed_bytes is not None:
+        return f"{document.id}{doc.seed_suffix}", doc.seed_bytes
+    if document.meta:
+        line = json.dumps({"id": document.id, "text": document.text, **document.meta}, ensure_ascii=False, sort_keys=True)
+        return f"{document.id}.jsonl", (line + "\n").encode("utf-8")
+    return f"{document.id}.txt", document.text.encode("utf-8")
+
+
+def _why_not_loaded(target: Path, corpus: Any) -> str:
+    """What the corpus made of an existing seed file, for the refusal."""
+    for err in corpus.errors:
+        if err.path is not None and Path(err.path) == target:
+            return f" (the corpus could not read it: {err.message})"
+    held = [d.id for d in corpus if d.meta.get("file") == target.name]
+    if held:
+        return f" (it holds {len(held)} other document{'s' if len(held) > 1 else ''}: {', '.join(held[:5])}" \
+               + (", ..." if len(held) > 5 else "") + ")"
+    return ""
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data`; never replaces a file (one that appeared since the check is an error)."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise UserError("appeared while importing; not overwritten", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot write ({exc.strerror})", path) from None
+
+
 def import_documents(project_path: Path | str, docs: list[Imported], annotator: str | None = None,
                      label_map: dict[str, str] | None = None, with_annotations: bool = True) -> ImportReport:
     """Check every imported document against the project, then write seeds, labels and annotations."""
@@ -273,6 +309,16 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
         new_ids[doc_id] = text
         meta = {k: v for k, v in doc.meta.items() if k not in ("file", "normalised")}
         document = existing or Document(doc_id, text, meta)
+        if is_new:
+            seed_name, seed_data = _seed_file(doc, document)
+            target = project.path / "seeds" / seed_name
+            if target.exists() or target.is_symlink():
+                if not target.is_file() or target.read_bytes() != seed_data:
+                    raise UserError(f"document {doc_id!r} would be written to {target}, which already exists"
+                                    f"{_why_not_loaded(target, corpus)}; not overwritten "
+                                    "(rename the document or move that file first)", path, line)
+                is_new = False  # the very same bytes are there already
+                report.notices.append(f"{target}: already holds {doc_id!r} as imported; left as it is")
         name = check_name("annotator", annotator or doc.annotator or default_annotator())
         if with_annotations and (doc.spans or doc.relations or doc.seed_bytes is None):
             if (name, doc_id) in seen_pairs:
@@ -315,14 +361,8 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
         if is_new and document.id not in written:
             written.add(document.id)
             report.new_seeds += 1
-            if doc.seed_bytes is not None:
-                (seeds / f"{document.id}{doc.seed_suffix}").write_bytes(doc.seed_bytes)
-            elif document.meta:
-                line = json.dumps({"id": document.id, "text": document.text, **document.meta}, ensure_ascii=False, sort_keys=True)
-                (seeds / f"{document.id}.jsonl").write_text(line + "\n", "utf-8")
-            else:
-                with open(seeds / f"{document.id}.txt", "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(document.text)
+            seed_name, seed_data = _seed_file(doc, document)
+            _write_new(seeds / seed_name, seed_data)
         report.documents += 1
         if ann is not None:
             store.save(name, ann)
