@@ -233,3 +233,37 @@ def test_import_of_the_same_seed_bytes_again_is_not_an_error(tmp_path):
     assert main(["import", str(src / "one.txt"), "--format", "txt", "--project", str(target)]) == 0
     assert main(["import", str(src / "one.txt"), "--format", "txt", "--project", str(target)]) == 0
     assert (target / "seeds" / "one.txt").read_bytes() == b"Line one.\r\nLine two.\r\n"
+
+
+def _kept_aside(ann):
+    from reader.model import Orphan, Span
+
+    ann.orphans.append(Orphan(Span("s9", 0, 4, "claim", "Gone"), "its text changed"))
+
+
+def _done(ann):
+    ann.status = "done"
+
+
+def _suggested(ann):
+    from reader.model import Span
+
+    ann.suggested_spans.append(Span("g1", 0, 4, "claim", ann.document.text[:4]))
+
+
+@pytest.mark.parametrize("prepare", [_kept_aside, _done, _suggested], ids=["orphans", "done", "suggestions"])
+def test_an_existing_annotation_file_is_never_overwritten_whatever_it_holds(tmp_path, capsys, prepare):
+    from tests.conftest import make_project
+
+    project = make_project(tmp_path / "proj", {"doc": "Officials said the vote was rigged."})
+    ann = project.store.load("bob", project.corpus.get("doc")).annotations
+    prepare(ann)
+    path = project.store.save("bob", ann)
+    before = path.read_bytes()
+    file = tmp_path / "in.jsonl"
+    spans = [{"id": "s1", "start": 0, "end": 9, "label": "source"}]
+    file.write_text(json.dumps({"id": "doc", "text": "Officials said the vote was rigged.", "spans": spans}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "jsonl", "--annotator", "bob", "--project", str(project.path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(path) in err and "not overwritten" in err, err
+    assert path.read_bytes() == before

@@ -13,8 +13,10 @@ between the source's own span ids. Here they are checked as a whole before anyth
 - a new document's seed file (`seeds/<id>.txt`, `.md` or `.jsonl`) is never written over an existing
   file, whether the corpus loaded it (a `.jsonl` holding other documents) or not (a file it could not
   read): an existing file with other bytes is an error naming it, one with the same bytes is left alone;
-- annotations of that annotator that already exist and differ are an error too (import under another
-  `--annotator`); identical ones are left alone;
+- an annotation file of that annotator that already exists is never written over: when it holds
+  exactly the imported spans and links it is left alone, anything else (other spans, spans kept aside
+  as orphans, a `done` status, suggestions, even an empty file) is an error naming it (import under
+  another `--annotator`, or move the file first);
 - labels, relation types and attribute values the schema lacks are added to `labels.yaml`, each with a
   notice; `--label-map old=new,...` renames labels (and relation types) first.
 
@@ -239,6 +241,16 @@ def _same(a: DocAnnotations, b: DocAnnotations) -> bool:
     return ends(a) == ends(b)
 
 
+def _holds(store: Any, path: Path) -> str:
+    """What an existing annotation file holds, in a few words, for the refusal."""
+    summary = store.summary(path)
+    suggestions = len(store.records(store.read_tables(path), "suggested_spans"))
+    parts = [f"{n} {what}" for n, what in ((summary.spans, "spans"), (summary.relations, "links"),
+                                             (summary.orphans, "spans kept aside"), (suggestions, "suggestions")) if n]
+    parts.append(f"status {summary.status}")
+    return ", ".join(parts)
+
+
 def _seed_file(doc: Imported, document: Document) -> tuple[str, bytes]:
     """The name in seeds/ and the bytes of a new document's seed file."""
     if doc.seed_bytes is not None:
@@ -343,14 +355,15 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
             except InvariantError as exc:
                 raise UserError(exc.message, *_where(doc)) from None
             target = store.path(name, document.id)
-            if target.exists():
+            if target.exists() or target.is_symlink():
                 old = store.load(name, document).annotations
                 if _same(old, ann):
                     report.notices.append(f"{target}: already holds these annotations; left as it is")
                     ann = None
-                elif old.spans or old.relations:
-                    raise UserError(f"{name} already has other annotations of {document.id!r} ({target}); "
-                                    "not overwritten (import with another --annotator)", *_where(doc))
+                else:
+                    raise UserError(f"{name} already has a file for {document.id!r}: {target} "
+                                    f"({_holds(store, target)}); not overwritten "
+                                    "(import with another --annotator, or move that file first)", *_where(doc))
         built.append((doc, name, document, is_new, ann))
     # ---- phase 2: write
     if schema != project.schema:
@@ -365,6 +378,9 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
             _write_new(seeds / seed_name, seed_data)
         report.documents += 1
         if ann is not None:
+            target = store.path(name, document.id)
+            if target.exists() or target.is_symlink():
+                raise UserError("appeared while importing; not overwritten", target)
             store.save(name, ann)
             report.spans += len(ann.spans)
             report.relations += len(ann.relations)
