@@ -15,6 +15,7 @@ command and the dataset card report it instead of dropping it.
 from __future__ import annotations
 
 import json
+import os
 import random
 from bisect import bisect_right
 from collections import Counter
@@ -262,6 +263,52 @@ def split_records(records: list[Record], fractions: tuple[float, ...] | None, se
 # --------------------------------------------------------------------------- output
 
 
+MARKER = ".reader-export"
+"""Written into every export folder: a folder holding it may be exported into again (its files are
+replaced); any other folder that is not empty is refused, so an export never overwrites files it did
+not write (a project's README.md, a folder of someone's data)."""
+
+
+def check_out(root: Path) -> Path:
+    """`--out` as a folder export may write into: new, empty, or an earlier export (it holds MARKER).
+
+    Looks at the folder itself only (one directory entry at most), never walks the tree below it."""
+    root = Path(root)
+    try:
+        if root.is_dir():
+            if not (root / MARKER).is_file():
+                with os.scandir(root) as entries:
+                    if next(entries, None) is not None:
+                        raise UserError(f"--out folder is not empty and is not an earlier export (no {MARKER} in it); "
+                                        "nothing written: export into a new or empty folder", root)
+        elif root.exists() or root.is_symlink():
+            raise UserError("--out must be a folder, and this is a file", root)
+    except OSError as exc:
+        raise UserError(f"cannot use as --out ({exc.strerror or exc})", exc.filename or root) from None
+    return root
+
+
+def read_marker(root: Path) -> list[str]:
+    """The files an earlier export into `root` wrote or left (relative paths), from its MARKER."""
+    try:
+        data = json.loads((root / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    names = list(data.get("files") or []) + list(data.get("left_from_earlier_exports") or [])
+    return [n for n in names if isinstance(n, str)]
+
+
+def write_marker(out: "Output", fmt: str, earlier: list[str]) -> list[str]:
+    """Write MARKER listing this export's files; returns the files of earlier exports still there."""
+    written = sorted({p.relative_to(out.root).as_posix() for p in out.files})
+    stale = sorted({n for n in earlier if n not in written and n != MARKER and (out.root / n).is_file()})
+    out.write_text(MARKER, pretty({"written_by": "reader export", "format": fmt, "files": written,
+                                   "left_from_earlier_exports": stale}))
+    return stale
+
+
 class Output:
     """A folder of export files written deterministically, and what each format had to leave out."""
 
@@ -269,7 +316,10 @@ class Output:
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise UserError("--out must be a folder", self.root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the --out folder ({exc.strerror or exc})", exc.filename or self.root) from None
         self.files: list[Path] = []
         self.dropped: list[Dropped] = []
         self.notes: list[str] = []
