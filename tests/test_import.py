@@ -267,3 +267,63 @@ def test_an_existing_annotation_file_is_never_overwritten_whatever_it_holds(tmp_
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(path) in err and "not overwritten" in err, err
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt, name", [("labelstudio", "data.json"), ("jsonl", "data.jsonl")])
+def test_utf16_import_of_a_code_point_file_is_refused_when_its_span_text_disagrees(proj, tmp_path, capsys, fmt, name):
+    out = tmp_path / "out"
+    export(proj, fmt, out, annotator=ANNOTATOR)  # code points
+    target = tmp_path / "new"
+    assert main(["import", str(out / name), "--format", fmt, "--offsets", "utf16", "--annotator", "imp",
+                 "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(out / name) in err and "is not the text" in err, err
+    assert not (target / "annotations" / "imp").exists()
+
+
+def test_a_code_point_doccano_file_imported_as_utf16_is_refused(proj, tmp_path, capsys):
+    out = tmp_path / "out"
+    export(proj, "doccano", out, annotator=ANNOTATOR)  # code points, and doccano gives no span text
+    target = tmp_path / "new"
+    assert main(["import", str(out / "data.jsonl"), "--format", "doccano", "--offsets", "utf16", "--annotator", "imp",
+                 "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{out / 'data.jsonl'}:2:" in err, err
+    assert "grapheme cluster" in err or "surrogate pair" in err, err
+    assert not (target / "annotations" / "imp").exists()
+
+
+def test_a_span_edge_inside_a_grapheme_cluster_is_refused(tmp_path, capsys):
+    file = tmp_path / "thumb.jsonl"
+    # 👍🏽 is two code points, four UTF-16 units: unit 2 is a code point boundary inside the cluster
+    file.write_text(json.dumps({"id": "t", "text": "👍🏽 said Ana", "label": [[0, 2, "source"]]}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "doccano", "--offsets", "utf16", "--project", str(tmp_path / "p1")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{file}:1:" in err and "grapheme cluster" in err, err
+    # the same with a combining mark, in code points: "e" of "Cafe\u0301" without its accent
+    file = tmp_path / "cut.jsonl"
+    file.write_text(json.dumps({"id": "cafe", "text": "Cafe\u0301 owner", "label": [[0, 4, "source"]]}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "doccano", "--project", str(tmp_path / "p2")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{file}:1:" in err and "grapheme cluster" in err, err
+
+
+def test_a_utf16_offset_inside_a_surrogate_pair_is_refused(tmp_path, capsys):
+    file = tmp_path / "pair.jsonl"
+    # 𝒳 is one code point, two UTF-16 units (1-3); 2 falls between them
+    file.write_text(json.dumps({"id": "x", "text": "A𝒳 said", "label": [[0, 2, "source"]]}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "doccano", "--offsets", "utf16", "--project", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{file}:1:" in err and "surrogate" in err, err
+
+
+def test_brat_fragments_whose_mention_disagrees_are_refused(tmp_path, capsys):
+    src = tmp_path / "brat"
+    src.mkdir()
+    (src / "d.txt").write_text("Hello\nworld, said Ana.", "utf-8")
+    (src / "d.ann").write_text("T1\tclaim 0 5;6 11\tHello there\n", "utf-8")
+    assert main(["import", str(src), "--format", "brat", "--project", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{src / 'd.ann'}:1:" in err and "not the text" in err, err
+    (src / "d.ann").write_text("T1\tclaim 0 5;6 11\tHello world\n", "utf-8")
+    assert main(["import", str(src), "--format", "brat", "--project", str(tmp_path / "p")]) == 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +86,7 @@ class Utf16:
     def __init__(self, text: str) -> None:
         # Offsets (code points) of the characters that take two UTF-16 units.
         self.astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
-        self._units = [i + n + 1 for n, i in enumerate(self.astral)]  # unit offset after each
+        self._units = [i + n + 1 for n, i in enumerate(self.astral)]  # unit offset between each one's two units
 
     def to_units(self, cp: int) -> int:
         return cp + bisect_right(self.astral, cp - 1) if self.astral else cp
@@ -96,6 +96,13 @@ class Utf16:
             return units
         n = bisect_right(self._units, units)
         return units - n
+
+    def inside_pair(self, units: int) -> bool:
+        """Whether a UTF-16 offset falls between the two units (surrogates) of one character."""
+        if not self.astral:
+            return False
+        i = bisect_left(self._units, units)  # _units holds the offset between each pair's two units
+        return i < len(self._units) and self._units[i] == units
 
 
 def offset_converter(offsets: str) -> Callable[[str], Callable[[int], int]]:

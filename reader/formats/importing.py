@@ -7,7 +7,12 @@ between the source's own span ids. Here they are checked as a whole before anyth
 - the text is normalised like every seed (`corpus.normalise_text`) and the offsets are moved with it,
   so a CRLF file annotated by another tool lands on the same characters;
 - a span with whitespace at an edge is trimmed (with a notice); one outside the text, or whose given
-  text is not the text at its offsets, is an error naming the file and line;
+  text is not the text at its offsets (after converting UTF-16 offsets: a code-point file imported
+  with `--offsets utf16` is caught here), is an error naming the file and line;
+- a UTF-16 offset between the two halves of a surrogate pair is an error; so is a span edge inside a
+  grapheme cluster (an emoji with its skin tone, a letter with its combining accent) unless the file
+  gave the span's text and it matched (then it is imported as given, with a notice): such an edge
+  is what offsets counted in the wrong unit look like;
 - a document whose id is already in `seeds/` with a *different* text is an error, never an
   overwrite: rename it or remove the seed first. The same text is simply reused;
 - a new document's seed file (`seeds/<id>.txt`, `.md` or `.jsonl`) is never written over an existing
@@ -38,6 +43,7 @@ from ..errors import UserError
 from ..model import DocAnnotations, Document, InvariantError, Relation, Span, trim_extent
 from ..project import Project, default_annotator
 from ..schema import RelationType, Schema, write_schema
+from ..segment import Segmenter
 from .common import Utf16, track
 
 
@@ -127,13 +133,32 @@ def build(doc: Imported, text: str, label_map: dict[str, str]) -> tuple[list[Spa
     used_ids: set[str] = set()
     seen: dict[tuple[int, int, str], str] = {}
     next_n = 0
+    utf16 = Utf16(doc.text) if doc.offsets == "utf16" else None
+    if utf16 is not None:
+        unit_hint = "; are they code points? (import without --offsets utf16)"
+    elif any(ord(ch) > 0xFFFF for ch in doc.text):
+        unit_hint = "; do they count UTF-16 units? (try --offsets utf16)"
+    else:
+        unit_hint = ""
+    segmenter: Segmenter | None = None
     for s in doc.spans:
         path, line = _where(doc, s["line"])
         if not isinstance(s["start"], int) or not isinstance(s["end"], int) or not 0 <= s["start"] < s["end"] <= raw_len:
             raise UserError(f"span {s['key']}: offsets {s['start']}-{s['end']} outside the text (0-{raw_len})", path, line)
-        if s["text"] is not None and doc.offsets == "codepoints" and doc.text[s["start"]:s["end"]] != s["text"]:
-            raise UserError(f"span {s['key']}: text {str(s['text'])[:40]!r} is not the text at "
-                            f"{s['start']}-{s['end']} ({doc.text[s['start']:s['end']][:40]!r})", path, line)
+        if utf16 is not None:
+            raw_start, raw_end = utf16.to_codepoints(s["start"]), utf16.to_codepoints(s["end"])
+        else:
+            raw_start, raw_end = s["start"], s["end"]
+        given = s["text"]
+        if given is not None and doc.text[raw_start:raw_end] != given:
+            raise UserError(f"span {s['key']}: text {str(given)[:40]!r} is not the text at "
+                            f"{s['start']}-{s['end']} ({doc.text[raw_start:raw_end][:40]!r})"
+                            + unit_hint, path, line)
+        if utf16 is not None:
+            for edge in (s["start"], s["end"]):
+                if utf16.inside_pair(edge):
+                    raise UserError(f"span {s['key']}: offset {edge} falls between the two UTF-16 units (surrogate pair) "
+                                    f"of one character{unit_hint}", path, line)
         start, end = to_norm(s["start"]), to_norm(s["end"])
         t_start, t_end = trim_extent(text, start, end)
         if t_start >= t_end:
@@ -141,6 +166,19 @@ def build(doc: Imported, text: str, label_map: dict[str, str]) -> tuple[list[Spa
             continue
         if (t_start, t_end) != (start, end):
             notices.append(f"{path}:{line}: span {s['key']} trimmed of whitespace at its edges")
+        if not text.isascii():
+            segmenter = segmenter or Segmenter(text)
+            inside = [o for o in (t_start, t_end) if not segmenter.is_boundary(o)]
+            if inside:
+                o = inside[0]
+                cluster = text[segmenter.floor(o):segmenter.ceil(o + 1)]
+                if given is None:
+                    raise UserError(f"span {s['key']}: an edge at {o} falls inside the grapheme cluster {cluster!r}"
+                                    + (unit_hint.replace("; are they", "; are the offsets").replace("; do they", "; do the offsets")
+                                       or " (a span may not cut a character from its accents or modifiers)"),
+                                    path, line)
+                notices.append(f"{path}:{line}: span {s['key']} has an edge inside the grapheme cluster {cluster!r}; "
+                               "imported as given (its text matches)")
         label = label_map.get(s["label"], s["label"])
         if (t_start, t_end, label) in seen:
             keys[s["key"]] = seen[(t_start, t_end, label)]
