@@ -149,3 +149,15 @@ def test_export_to_an_unwritable_place_is_one_line_not_a_traceback(proj, tmp_pat
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and err.startswith("reader: ") and "Traceback" not in err, err
     assert blocker.read_text("utf-8") == "x"
+
+
+def test_annotation_files_of_documents_no_longer_in_seeds_are_named(tmp_path, capsys):
+    project = build_project(tmp_path / "proj")
+    (project.path / "seeds" / "cafe.txt").unlink()
+    assert main(["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--out", str(tmp_path / "o"),
+                 "--project", str(project.path)]) == 0
+    captured = capsys.readouterr()
+    assert "exported 2 documents" in captured.out
+    lines = [l for l in captured.err.splitlines() if "cafe.json" in l]
+    assert len(lines) == 1 and "not in seeds/" in lines[0] and "not exported" in lines[0], captured.err
+    assert "cafe.json" in (tmp_path / "o" / "README.md").read_text("utf-8")

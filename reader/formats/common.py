@@ -132,6 +132,8 @@ class Records:
     """Documents of the corpus that this annotator has no file for."""
     dropped: list[Dropped] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stray: list[str] = field(default_factory=list)
+    """This annotator's annotation files (names) for documents that are not in the corpus."""
 
 
 def _span_out(rec: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +156,8 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
     """Every document `annotator` has a file for, in corpus order, as records.
 
     Orphaned spans and relations (kept by the store, but not placed in the text) are not exported:
-    they are listed in `dropped`. A document whose text changed is loaded through `Store.load`, which
+    they are listed in `dropped`. Annotation files for documents not in the corpus are listed in
+    `stray` and named in `notices`. A document whose text changed is loaded through `Store.load`, which
     re-anchors its spans and says so in `notices`.
     """
     store = project.store
@@ -224,6 +227,12 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
             "spans": spans,
             "relations": relations,
         })
+    known = set(corpus.ids)
+    out.stray = [p.name for p in store.files(annotator) if p.stem not in known]
+    if out.stray:
+        shown = ", ".join(out.stray[:10]) + (f" and {len(out.stray) - 10} more" if len(out.stray) > 10 else "")
+        out.notices.append(f"{folder}: {len(out.stray)} annotation file{'s' if len(out.stray) > 1 else ''} for documents "
+                           f"not in seeds/ (removed, renamed, or a seed that could not be read); not exported: {shown}")
     return out
 
 
@@ -396,6 +405,8 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
         f"- Documents: {sum(len(v) for v in splits.values())}"
         + (f" ({len(source.skipped)} documents of the corpus have no annotations by `{source.annotator}` and are not included)"
            if source.skipped else ""),
+        *([f"- Not included: {len(source.stray)} annotation files of `{source.annotator}` for documents that are not "
+           "in the corpus: " + ", ".join(f"`{n}`" for n in source.stray)] if source.stray else []),
         "- Agreement: not computed by the export; see `reader diff`.",
         "",
         "## Splits",
