@@ -327,3 +327,12 @@ def test_brat_fragments_whose_mention_disagrees_are_refused(tmp_path, capsys):
     assert len(err.splitlines()) == 1 and f"{src / 'd.ann'}:1:" in err and "not the text" in err, err
     (src / "d.ann").write_text("T1\tclaim 0 5;6 11\tHello world\n", "utf-8")
     assert main(["import", str(src), "--format", "brat", "--project", str(tmp_path / "p")]) == 0
+
+
+def test_a_refused_import_does_not_even_create_the_project(tmp_path, capsys):
+    file = tmp_path / "bad.jsonl"
+    file.write_text('{"id": "a", "text": "Hello there.", "spans": [{"start": 0, "end": 99, "label": "claim"}]}\n', "utf-8")
+    target = tmp_path / "p"
+    assert main(["import", str(file), "--format", "jsonl", "--project", str(target)]) == 2
+    assert "outside the text" in capsys.readouterr().err
+    assert not target.exists()

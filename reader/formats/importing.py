@@ -327,11 +327,11 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
     """Check every imported document against the project, then write seeds, labels and annotations."""
     report = ImportReport()
     project = Project(project_path)
-    if not (project.path / "seeds").is_dir() or not (project.path / "annotations").is_dir():
-        report.created_project = not (project.path / "seeds").is_dir() and not (project.path / "annotations").is_dir()
-        project.create()
-        if report.created_project:
-            report.notices.append(f"{project.path}: not an annotation project yet; created seeds/ and annotations/labels.yaml")
+    if project.path.exists() and not project.path.is_dir():
+        raise UserError("--project must be a folder", project.path)
+    # made a project only in phase 2: a refused import leaves no trace, not even the folders
+    incomplete = not (project.path / "seeds").is_dir() or not (project.path / "annotations").is_dir()
+    report.created_project = not (project.path / "seeds").is_dir() and not (project.path / "annotations").is_dir()
     corpus = project.corpus
     label_map = label_map or {}
     for doc in docs:
@@ -404,6 +404,13 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
                                     "(import with another --annotator, or move that file first)", *_where(doc))
         built.append((doc, name, document, is_new, ann))
     # ---- phase 2: write
+    if incomplete:
+        try:
+            project.create()
+        except OSError as exc:
+            raise UserError(f"cannot create the project ({exc.strerror or exc})", exc.filename or project.path) from None
+        if report.created_project:
+            report.notices.insert(0, f"{project.path}: not an annotation project yet; created seeds/ and annotations/labels.yaml")
     if schema != project.schema:
         write_schema(project.path, schema)
     seeds = project.path / "seeds"
