@@ -161,3 +161,17 @@ def test_annotation_files_of_documents_no_longer_in_seeds_are_named(tmp_path, ca
     lines = [l for l in captured.err.splitlines() if "cafe.json" in l]
     assert len(lines) == 1 and "not in seeds/" in lines[0] and "not exported" in lines[0], captured.err
     assert "cafe.json" in (tmp_path / "o" / "README.md").read_text("utf-8")
+
+
+def test_export_never_writes_through_a_symlink_in_an_earlier_export(proj, tmp_path, capsys):
+    out = tmp_path / "o"
+    base = ["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--out", str(out), "--project", str(proj.path)]
+    assert main(base) == 0
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n", "utf-8")
+    (out / "data.jsonl").unlink()
+    (out / "data.jsonl").symlink_to(victim)
+    assert main(base) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "data.jsonl" in err and "symbolic link" in err, err
+    assert victim.read_text("utf-8") == "keep me\n"

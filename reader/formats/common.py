@@ -346,6 +346,8 @@ class Output:
 
     def path(self, name: str) -> Path:
         path = self.root / name
+        if path.is_symlink():  # would write wherever it points: not a file of the export
+            raise UserError("is a symbolic link; an export writes only its own files (remove the link first)", path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.files.append(path)
         return path
