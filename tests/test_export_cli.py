@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,70 @@ def test_progress_bar_on_a_terminal_yields_every_item(monkeypatch, capsys):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert list(track(list(range(50)), "working")) == list(range(50))
     assert list(track([1, 2], "few")) == [1, 2]  # a few documents: no bar
+
+
+def _tree(root):
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_export_into_the_project_folder_is_refused_and_writes_nothing(tmp_path, capsys):
+    project = build_project(tmp_path / "proj")
+    (project.path / "README.md").write_text("# My project\n", "utf-8")
+    before = _tree(project.path)
+    assert main(["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--out", str(project.path),
+                 "--project", str(project.path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(project.path) in err and "not empty" in err, err
+    assert _tree(project.path) == before
+
+
+def test_export_refuses_a_foreign_folder_but_accepts_an_empty_one_and_its_own(proj, tmp_path, capsys):
+    base = ["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--project", str(proj.path), "--out"]
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "data.jsonl").write_text("mine\n", "utf-8")
+    assert main(base + [str(foreign)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert _tree(foreign) == {Path("data.jsonl"): b"mine\n"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(base + [str(empty)]) == 0
+    assert (empty / ".reader-export").is_file()
+    assert main(base + [str(empty), "--split", "0.5,0.5"]) == 0  # an earlier export: written again
+
+
+def test_export_to_an_unwritable_place_is_one_line_not_a_traceback(proj, tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", "utf-8")
+    for out in (blocker / "sub", "/"):
+        assert main(["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--out", str(out),
+                     "--project", str(proj.path)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and err.startswith("reader: ") and "Traceback" not in err, err
+    assert blocker.read_text("utf-8") == "x"
+
+
+def test_annotation_files_of_documents_no_longer_in_seeds_are_named(tmp_path, capsys):
+    project = build_project(tmp_path / "proj")
+    (project.path / "seeds" / "cafe.txt").unlink()
+    assert main(["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--out", str(tmp_path / "o"),
+                 "--project", str(project.path)]) == 0
+    captured = capsys.readouterr()
+    assert "exported 2 documents" in captured.out
+    lines = [l for l in captured.err.splitlines() if "cafe.json" in l]
+    assert len(lines) == 1 and "not in seeds/" in lines[0] and "not exported" in lines[0], captured.err
+    assert "cafe.json" in (tmp_path / "o" / "README.md").read_text("utf-8")
+
+
+def test_export_never_writes_through_a_symlink_in_an_earlier_export(proj, tmp_path, capsys):
+    out = tmp_path / "o"
+    base = ["export", "--format", "jsonl", "--annotator", ANNOTATOR, "--out", str(out), "--project", str(proj.path)]
+    assert main(base) == 0
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n", "utf-8")
+    (out / "data.jsonl").unlink()
+    (out / "data.jsonl").symlink_to(victim)
+    assert main(base) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "data.jsonl" in err and "symbolic link" in err, err
+    assert victim.read_text("utf-8") == "keep me\n"

@@ -186,3 +186,153 @@ def test_existing_other_annotations_are_not_overwritten(proj, tmp_path, capsys):
     assert main(["import", str(tmp_path / "changed.jsonl"), "--format", "jsonl", "--annotator", "imp",
                  "--project", str(target)]) == 2
     assert "not overwritten" in capsys.readouterr().err
+
+
+def _bare_project(root):
+    (root / "seeds").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    return root
+
+
+def test_import_never_overwrites_a_seed_file_holding_other_documents(tmp_path, capsys):
+    target = _bare_project(tmp_path / "proj")
+    news = target / "seeds" / "news.jsonl"
+    news.write_text(json.dumps({"id": "a1", "text": "First."}) + "\n" + json.dumps({"id": "a2", "text": "Second."}) + "\n",
+                    "utf-8")
+    before = news.read_bytes()
+    file = tmp_path / "in.jsonl"
+    file.write_text(json.dumps({"id": "fine", "text": "Fine."}) + "\n"
+                    + json.dumps({"id": "news", "text": "Other news.", "meta": {"source": "wire"}}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "jsonl", "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(news) in err and "not overwritten" in err, err
+    assert news.read_bytes() == before
+    assert Project(target).corpus.ids == ["a1", "a2"]
+    assert sorted(p.name for p in (target / "seeds").iterdir()) == ["news.jsonl"]  # nothing written
+
+
+def test_import_never_replaces_a_seed_the_corpus_could_not_read(tmp_path, capsys):
+    target = _bare_project(tmp_path / "proj")
+    old = target / "seeds" / "old.txt"
+    old.write_bytes("Caf\xe9 in Latin-1.".encode("latin-1"))
+    assert Project(target).corpus.errors
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "old.txt").write_text("Café in UTF-8.", "utf-8")
+    assert main(["import", str(src / "old.txt"), "--format", "txt", "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(old) in err and "not UTF-8" in err, err
+    assert old.read_bytes() == "Caf\xe9 in Latin-1.".encode("latin-1")
+
+
+def test_import_of_the_same_seed_bytes_again_is_not_an_error(tmp_path):
+    target = _bare_project(tmp_path / "proj")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "one.txt").write_bytes(b"Line one.\r\nLine two.\r\n")
+    assert main(["import", str(src / "one.txt"), "--format", "txt", "--project", str(target)]) == 0
+    assert main(["import", str(src / "one.txt"), "--format", "txt", "--project", str(target)]) == 0
+    assert (target / "seeds" / "one.txt").read_bytes() == b"Line one.\r\nLine two.\r\n"
+
+
+def _kept_aside(ann):
+    from reader.model import Orphan, Span
+
+    ann.orphans.append(Orphan(Span("s9", 0, 4, "claim", "Gone"), "its text changed"))
+
+
+def _done(ann):
+    ann.status = "done"
+
+
+def _suggested(ann):
+    from reader.model import Span
+
+    ann.suggested_spans.append(Span("g1", 0, 4, "claim", ann.document.text[:4]))
+
+
+@pytest.mark.parametrize("prepare", [_kept_aside, _done, _suggested], ids=["orphans", "done", "suggestions"])
+def test_an_existing_annotation_file_is_never_overwritten_whatever_it_holds(tmp_path, capsys, prepare):
+    from tests.conftest import make_project
+
+    project = make_project(tmp_path / "proj", {"doc": "Officials said the vote was rigged."})
+    ann = project.store.load("bob", project.corpus.get("doc")).annotations
+    prepare(ann)
+    path = project.store.save("bob", ann)
+    before = path.read_bytes()
+    file = tmp_path / "in.jsonl"
+    spans = [{"id": "s1", "start": 0, "end": 9, "label": "source"}]
+    file.write_text(json.dumps({"id": "doc", "text": "Officials said the vote was rigged.", "spans": spans}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "jsonl", "--annotator", "bob", "--project", str(project.path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(path) in err and "not overwritten" in err, err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt, name", [("labelstudio", "data.json"), ("jsonl", "data.jsonl")])
+def test_utf16_import_of_a_code_point_file_is_refused_when_its_span_text_disagrees(proj, tmp_path, capsys, fmt, name):
+    out = tmp_path / "out"
+    export(proj, fmt, out, annotator=ANNOTATOR)  # code points
+    target = tmp_path / "new"
+    assert main(["import", str(out / name), "--format", fmt, "--offsets", "utf16", "--annotator", "imp",
+                 "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(out / name) in err and "is not the text" in err, err
+    assert not (target / "annotations" / "imp").exists()
+
+
+def test_a_code_point_doccano_file_imported_as_utf16_is_refused(proj, tmp_path, capsys):
+    out = tmp_path / "out"
+    export(proj, "doccano", out, annotator=ANNOTATOR)  # code points, and doccano gives no span text
+    target = tmp_path / "new"
+    assert main(["import", str(out / "data.jsonl"), "--format", "doccano", "--offsets", "utf16", "--annotator", "imp",
+                 "--project", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{out / 'data.jsonl'}:2:" in err, err
+    assert "grapheme cluster" in err or "surrogate pair" in err, err
+    assert not (target / "annotations" / "imp").exists()
+
+
+def test_a_span_edge_inside_a_grapheme_cluster_is_refused(tmp_path, capsys):
+    file = tmp_path / "thumb.jsonl"
+    # 👍🏽 is two code points, four UTF-16 units: unit 2 is a code point boundary inside the cluster
+    file.write_text(json.dumps({"id": "t", "text": "👍🏽 said Ana", "label": [[0, 2, "source"]]}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "doccano", "--offsets", "utf16", "--project", str(tmp_path / "p1")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{file}:1:" in err and "grapheme cluster" in err, err
+    # the same with a combining mark, in code points: "e" of "Cafe\u0301" without its accent
+    file = tmp_path / "cut.jsonl"
+    file.write_text(json.dumps({"id": "cafe", "text": "Cafe\u0301 owner", "label": [[0, 4, "source"]]}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "doccano", "--project", str(tmp_path / "p2")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{file}:1:" in err and "grapheme cluster" in err, err
+
+
+def test_a_utf16_offset_inside_a_surrogate_pair_is_refused(tmp_path, capsys):
+    file = tmp_path / "pair.jsonl"
+    # 𝒳 is one code point, two UTF-16 units (1-3); 2 falls between them
+    file.write_text(json.dumps({"id": "x", "text": "A𝒳 said", "label": [[0, 2, "source"]]}) + "\n", "utf-8")
+    assert main(["import", str(file), "--format", "doccano", "--offsets", "utf16", "--project", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{file}:1:" in err and "surrogate" in err, err
+
+
+def test_brat_fragments_whose_mention_disagrees_are_refused(tmp_path, capsys):
+    src = tmp_path / "brat"
+    src.mkdir()
+    (src / "d.txt").write_text("Hello\nworld, said Ana.", "utf-8")
+    (src / "d.ann").write_text("T1\tclaim 0 5;6 11\tHello there\n", "utf-8")
+    assert main(["import", str(src), "--format", "brat", "--project", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"{src / 'd.ann'}:1:" in err and "not the text" in err, err
+    (src / "d.ann").write_text("T1\tclaim 0 5;6 11\tHello world\n", "utf-8")
+    assert main(["import", str(src), "--format", "brat", "--project", str(tmp_path / "p")]) == 0
+
+
+def test_a_refused_import_does_not_even_create_the_project(tmp_path, capsys):
+    file = tmp_path / "bad.jsonl"
+    file.write_text('{"id": "a", "text": "Hello there.", "spans": [{"start": 0, "end": 99, "label": "claim"}]}\n', "utf-8")
+    target = tmp_path / "p"
+    assert main(["import", str(file), "--format", "jsonl", "--project", str(target)]) == 2
+    assert "outside the text" in capsys.readouterr().err
+    assert not target.exists()

@@ -1,7 +1,8 @@
 """Export a labelled dataset and import others' texts and annotations: one module a format.
 
 `export(project, fmt, out, ...)` reads one annotator's records (`common.load_records`), splits them
-by document, hands them to the format's `export(out, splits, ...)` and writes the dataset card.
+by document, hands them to the format's `export(out, splits, ...)` and writes the dataset card and
+the `.reader-export` marker. `out` must be new, empty or an earlier export (`common.check_out`).
 `import_paths(project_dir, paths, fmt, ...)` reads files with the format's `read(...)` and hands the
 documents to `importing.import_documents`. Nothing here draws: the command line shows the notices.
 """
@@ -15,7 +16,8 @@ from typing import Any, Sequence
 
 from ..errors import UserError
 from ..project import Project, default_annotator
-from .common import Dropped, Output, load_records, parse_split, split_records, write_card
+from .common import (Dropped, Output, check_out, load_records, parse_split, read_marker, split_records,
+                     write_card, write_marker)
 from .importing import ImportReport, import_documents, parse_label_map
 
 EXPORTERS = {
@@ -77,19 +79,23 @@ def export(
     if check is not None:
         check()
     name = "gold" if gold else (annotator or default_annotator())
+    root = check_out(Path(out))  # before the work: a folder export may not write into is refused at once
     source = load_records(project, name)
     splits = split_records(source.records, fractions, seed)
-    output = Output(Path(out))
-    before = {p for p in output.root.rglob("*") if p.is_file()}
-    module.export(output, splits, offsets=offsets, schema=project.schema, **options)
-    card_options = {"offsets": offsets if fmt in UTF16_FORMATS else None, "split": split, "seed": seed if split else None}
-    card_options.update({k: v for k, v in options.items() if v is not None})
-    write_card(output, fmt, splits, source, card_options, project.schema.label_names)
-    stale = sorted(before - set(output.files))
+    try:
+        output = Output(root)
+        earlier = read_marker(output.root)
+        module.export(output, splits, offsets=offsets, schema=project.schema, **options)
+        card_options = {"offsets": offsets if fmt in UTF16_FORMATS else None, "split": split, "seed": seed if split else None}
+        card_options.update({k: v for k, v in options.items() if v is not None})
+        write_card(output, fmt, splits, source, card_options, project.schema.label_names)
+        stale = write_marker(output, fmt, earlier)
+    except OSError as exc:
+        raise UserError(f"cannot write the export ({exc.strerror or exc})", exc.filename or root) from None
     if stale:
         output.notices.append(
             f"{len(stale)} files in {output.root} are not part of this export and were left as they were "
-            f"(first: {stale[0].relative_to(output.root)}); export into an empty folder to avoid mixing them"
+            f"(first: {stale[0]}); export into an empty folder to avoid mixing them"
         )
     dropped = list(source.dropped) + output.dropped
     return ExportReport(

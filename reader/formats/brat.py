@@ -173,7 +173,13 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
             frags.sort()
             joinable = all(not text[a_e:b_s].strip() for (_a, a_e), (b_s, _b) in zip(frags, frags[1:]))
             if joinable:
-                given = mention if len(frags) == 1 else None
+                given = mention or None  # brat writes the mention; a tool that leaves it out is not checked
+                if given is not None and len(frags) > 1:
+                    joined = " ".join(text[s:e] for s, e in frags)  # brat joins fragments with a space
+                    if joined != given:
+                        raise UserError(f"{tid}: text {given[:40]!r} is not the text of its fragments "
+                                        f"({joined[:40]!r})", ann, number)
+                    given = None  # checked here; the span's own text has the line break
                 doc.add_span(frags[0][0], frags[-1][1], label, _key(tid), text=given, line=number)
             else:
                 doc.add_span(frags[0][0], frags[0][1], label, _key(tid), line=number)

@@ -15,8 +15,9 @@ command and the dataset card report it instead of dropping it.
 from __future__ import annotations
 
 import json
+import os
 import random
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ class Utf16:
     def __init__(self, text: str) -> None:
         # Offsets (code points) of the characters that take two UTF-16 units.
         self.astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
-        self._units = [i + n + 1 for n, i in enumerate(self.astral)]  # unit offset after each
+        self._units = [i + n + 1 for n, i in enumerate(self.astral)]  # unit offset between each one's two units
 
     def to_units(self, cp: int) -> int:
         return cp + bisect_right(self.astral, cp - 1) if self.astral else cp
@@ -95,6 +96,13 @@ class Utf16:
             return units
         n = bisect_right(self._units, units)
         return units - n
+
+    def inside_pair(self, units: int) -> bool:
+        """Whether a UTF-16 offset falls between the two units (surrogates) of one character."""
+        if not self.astral:
+            return False
+        i = bisect_left(self._units, units)  # _units holds the offset between each pair's two units
+        return i < len(self._units) and self._units[i] == units
 
 
 def offset_converter(offsets: str) -> Callable[[str], Callable[[int], int]]:
@@ -124,6 +132,8 @@ class Records:
     """Documents of the corpus that this annotator has no file for."""
     dropped: list[Dropped] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    stray: list[str] = field(default_factory=list)
+    """This annotator's annotation files (names) for documents that are not in the corpus."""
 
 
 def _span_out(rec: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +156,8 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
     """Every document `annotator` has a file for, in corpus order, as records.
 
     Orphaned spans and relations (kept by the store, but not placed in the text) are not exported:
-    they are listed in `dropped`. A document whose text changed is loaded through `Store.load`, which
+    they are listed in `dropped`. Annotation files for documents not in the corpus are listed in
+    `stray` and named in `notices`. A document whose text changed is loaded through `Store.load`, which
     re-anchors its spans and says so in `notices`.
     """
     store = project.store
@@ -216,6 +227,12 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
             "spans": spans,
             "relations": relations,
         })
+    known = set(corpus.ids)
+    out.stray = [p.name for p in store.files(annotator) if p.stem not in known]
+    if out.stray:
+        shown = ", ".join(out.stray[:10]) + (f" and {len(out.stray) - 10} more" if len(out.stray) > 10 else "")
+        out.notices.append(f"{folder}: {len(out.stray)} annotation file{'s' if len(out.stray) > 1 else ''} for documents "
+                           f"not in seeds/ (removed, renamed, or a seed that could not be read); not exported: {shown}")
     return out
 
 
@@ -262,6 +279,52 @@ def split_records(records: list[Record], fractions: tuple[float, ...] | None, se
 # --------------------------------------------------------------------------- output
 
 
+MARKER = ".reader-export"
+"""Written into every export folder: a folder holding it may be exported into again (its files are
+replaced); any other folder that is not empty is refused, so an export never overwrites files it did
+not write (a project's README.md, a folder of someone's data)."""
+
+
+def check_out(root: Path) -> Path:
+    """`--out` as a folder export may write into: new, empty, or an earlier export (it holds MARKER).
+
+    Looks at the folder itself only (one directory entry at most), never walks the tree below it."""
+    root = Path(root)
+    try:
+        if root.is_dir():
+            if not (root / MARKER).is_file():
+                with os.scandir(root) as entries:
+                    if next(entries, None) is not None:
+                        raise UserError(f"--out folder is not empty and is not an earlier export (no {MARKER} in it); "
+                                        "nothing written: export into a new or empty folder", root)
+        elif root.exists() or root.is_symlink():
+            raise UserError("--out must be a folder, and this is a file", root)
+    except OSError as exc:
+        raise UserError(f"cannot use as --out ({exc.strerror or exc})", exc.filename or root) from None
+    return root
+
+
+def read_marker(root: Path) -> list[str]:
+    """The files an earlier export into `root` wrote or left (relative paths), from its MARKER."""
+    try:
+        data = json.loads((root / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    names = list(data.get("files") or []) + list(data.get("left_from_earlier_exports") or [])
+    return [n for n in names if isinstance(n, str)]
+
+
+def write_marker(out: "Output", fmt: str, earlier: list[str]) -> list[str]:
+    """Write MARKER listing this export's files; returns the files of earlier exports still there."""
+    written = sorted({p.relative_to(out.root).as_posix() for p in out.files})
+    stale = sorted({n for n in earlier if n not in written and n != MARKER and (out.root / n).is_file()})
+    out.write_text(MARKER, pretty({"written_by": "reader export", "format": fmt, "files": written,
+                                   "left_from_earlier_exports": stale}))
+    return stale
+
+
 class Output:
     """A folder of export files written deterministically, and what each format had to leave out."""
 
@@ -269,7 +332,10 @@ class Output:
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise UserError("--out must be a folder", self.root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the --out folder ({exc.strerror or exc})", exc.filename or self.root) from None
         self.files: list[Path] = []
         self.dropped: list[Dropped] = []
         self.notes: list[str] = []
@@ -280,6 +346,8 @@ class Output:
 
     def path(self, name: str) -> Path:
         path = self.root / name
+        if path.is_symlink():  # would write wherever it points: not a file of the export
+            raise UserError("is a symbolic link; an export writes only its own files (remove the link first)", path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.files.append(path)
         return path
@@ -339,6 +407,8 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
         f"- Documents: {sum(len(v) for v in splits.values())}"
         + (f" ({len(source.skipped)} documents of the corpus have no annotations by `{source.annotator}` and are not included)"
            if source.skipped else ""),
+        *([f"- Not included: {len(source.stray)} annotation files of `{source.annotator}` for documents that are not "
+           "in the corpus: " + ", ".join(f"`{n}`" for n in source.stray)] if source.stray else []),
         "- Agreement: not computed by the export; see `reader diff`.",
         "",
         "## Splits",

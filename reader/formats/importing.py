@@ -7,11 +7,21 @@ between the source's own span ids. Here they are checked as a whole before anyth
 - the text is normalised like every seed (`corpus.normalise_text`) and the offsets are moved with it,
   so a CRLF file annotated by another tool lands on the same characters;
 - a span with whitespace at an edge is trimmed (with a notice); one outside the text, or whose given
-  text is not the text at its offsets, is an error naming the file and line;
+  text is not the text at its offsets (after converting UTF-16 offsets: a code-point file imported
+  with `--offsets utf16` is caught here), is an error naming the file and line;
+- a UTF-16 offset between the two halves of a surrogate pair is an error; so is a span edge inside a
+  grapheme cluster (an emoji with its skin tone, a letter with its combining accent) unless the file
+  gave the span's text and it matched (then it is imported as given, with a notice): such an edge
+  is what offsets counted in the wrong unit look like;
 - a document whose id is already in `seeds/` with a *different* text is an error, never an
   overwrite: rename it or remove the seed first. The same text is simply reused;
-- annotations of that annotator that already exist and differ are an error too (import under another
-  `--annotator`); identical ones are left alone;
+- a new document's seed file (`seeds/<id>.txt`, `.md` or `.jsonl`) is never written over an existing
+  file, whether the corpus loaded it (a `.jsonl` holding other documents) or not (a file it could not
+  read): an existing file with other bytes is an error naming it, one with the same bytes is left alone;
+- an annotation file of that annotator that already exists is never written over: when it holds
+  exactly the imported spans and links it is left alone, anything else (other spans, spans kept aside
+  as orphans, a `done` status, suggestions, even an empty file) is an error naming it (import under
+  another `--annotator`, or move the file first);
 - labels, relation types and attribute values the schema lacks are added to `labels.yaml`, each with a
   notice; `--label-map old=new,...` renames labels (and relation types) first.
 
@@ -33,6 +43,7 @@ from ..errors import UserError
 from ..model import DocAnnotations, Document, InvariantError, Relation, Span, trim_extent
 from ..project import Project, default_annotator
 from ..schema import RelationType, Schema, write_schema
+from ..segment import Segmenter
 from .common import Utf16, track
 
 
@@ -122,13 +133,32 @@ def build(doc: Imported, text: str, label_map: dict[str, str]) -> tuple[list[Spa
     used_ids: set[str] = set()
     seen: dict[tuple[int, int, str], str] = {}
     next_n = 0
+    utf16 = Utf16(doc.text) if doc.offsets == "utf16" else None
+    if utf16 is not None:
+        unit_hint = "; are they code points? (import without --offsets utf16)"
+    elif any(ord(ch) > 0xFFFF for ch in doc.text):
+        unit_hint = "; do they count UTF-16 units? (try --offsets utf16)"
+    else:
+        unit_hint = ""
+    segmenter: Segmenter | None = None
     for s in doc.spans:
         path, line = _where(doc, s["line"])
         if not isinstance(s["start"], int) or not isinstance(s["end"], int) or not 0 <= s["start"] < s["end"] <= raw_len:
             raise UserError(f"span {s['key']}: offsets {s['start']}-{s['end']} outside the text (0-{raw_len})", path, line)
-        if s["text"] is not None and doc.offsets == "codepoints" and doc.text[s["start"]:s["end"]] != s["text"]:
-            raise UserError(f"span {s['key']}: text {str(s['text'])[:40]!r} is not the text at "
-                            f"{s['start']}-{s['end']} ({doc.text[s['start']:s['end']][:40]!r})", path, line)
+        if utf16 is not None:
+            raw_start, raw_end = utf16.to_codepoints(s["start"]), utf16.to_codepoints(s["end"])
+        else:
+            raw_start, raw_end = s["start"], s["end"]
+        given = s["text"]
+        if given is not None and doc.text[raw_start:raw_end] != given:
+            raise UserError(f"span {s['key']}: text {str(given)[:40]!r} is not the text at "
+                            f"{s['start']}-{s['end']} ({doc.text[raw_start:raw_end][:40]!r})"
+                            + unit_hint, path, line)
+        if utf16 is not None:
+            for edge in (s["start"], s["end"]):
+                if utf16.inside_pair(edge):
+                    raise UserError(f"span {s['key']}: offset {edge} falls between the two UTF-16 units (surrogate pair) "
+                                    f"of one character{unit_hint}", path, line)
         start, end = to_norm(s["start"]), to_norm(s["end"])
         t_start, t_end = trim_extent(text, start, end)
         if t_start >= t_end:
@@ -136,6 +166,19 @@ def build(doc: Imported, text: str, label_map: dict[str, str]) -> tuple[list[Spa
             continue
         if (t_start, t_end) != (start, end):
             notices.append(f"{path}:{line}: span {s['key']} trimmed of whitespace at its edges")
+        if not text.isascii():
+            segmenter = segmenter or Segmenter(text)
+            inside = [o for o in (t_start, t_end) if not segmenter.is_boundary(o)]
+            if inside:
+                o = inside[0]
+                cluster = text[segmenter.floor(o):segmenter.ceil(o + 1)]
+                if given is None:
+                    raise UserError(f"span {s['key']}: an edge at {o} falls inside the grapheme cluster {cluster!r}"
+                                    + (unit_hint.replace("; are they", "; are the offsets").replace("; do they", "; do the offsets")
+                                       or " (a span may not cut a character from its accents or modifiers)"),
+                                    path, line)
+                notices.append(f"{path}:{line}: span {s['key']} has an edge inside the grapheme cluster {cluster!r}; "
+                               "imported as given (its text matches)")
         label = label_map.get(s["label"], s["label"])
         if (t_start, t_end, label) in seen:
             keys[s["key"]] = seen[(t_start, t_end, label)]
@@ -236,16 +279,59 @@ def _same(a: DocAnnotations, b: DocAnnotations) -> bool:
     return ends(a) == ends(b)
 
 
+def _holds(store: Any, path: Path) -> str:
+    """What an existing annotation file holds, in a few words, for the refusal."""
+    summary = store.summary(path)
+    suggestions = len(store.records(store.read_tables(path), "suggested_spans"))
+    parts = [f"{n} {what}" for n, what in ((summary.spans, "spans"), (summary.relations, "links"),
+                                             (summary.orphans, "spans kept aside"), (suggestions, "suggestions")) if n]
+    parts.append(f"status {summary.status}")
+    return ", ".join(parts)
+
+
+def _seed_file(doc: Imported, document: Document) -> tuple[str, bytes]:
+    """The name in seeds/ and the bytes of a new document's seed file."""
+    if doc.seed_bytes is not None:
+        return f"{document.id}{doc.seed_suffix}", doc.seed_bytes
+    if document.meta:
+        line = json.dumps({"id": document.id, "text": document.text, **document.meta}, ensure_ascii=False, sort_keys=True)
+        return f"{document.id}.jsonl", (line + "\n").encode("utf-8")
+    return f"{document.id}.txt", document.text.encode("utf-8")
+
+
+def _why_not_loaded(target: Path, corpus: Any) -> str:
+    """What the corpus made of an existing seed file, for the refusal."""
+    for err in corpus.errors:
+        if err.path is not None and Path(err.path) == target:
+            return f" (the corpus could not read it: {err.message})"
+    held = [d.id for d in corpus if d.meta.get("file") == target.name]
+    if held:
+        return f" (it holds {len(held)} other document{'s' if len(held) > 1 else ''}: {', '.join(held[:5])}" \
+               + (", ..." if len(held) > 5 else "") + ")"
+    return ""
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data`; never replaces a file (one that appeared since the check is an error)."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise UserError("appeared while importing; not overwritten", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot write ({exc.strerror})", path) from None
+
+
 def import_documents(project_path: Path | str, docs: list[Imported], annotator: str | None = None,
                      label_map: dict[str, str] | None = None, with_annotations: bool = True) -> ImportReport:
     """Check every imported document against the project, then write seeds, labels and annotations."""
     report = ImportReport()
     project = Project(project_path)
-    if not (project.path / "seeds").is_dir() or not (project.path / "annotations").is_dir():
-        report.created_project = not (project.path / "seeds").is_dir() and not (project.path / "annotations").is_dir()
-        project.create()
-        if report.created_project:
-            report.notices.append(f"{project.path}: not an annotation project yet; created seeds/ and annotations/labels.yaml")
+    if project.path.exists() and not project.path.is_dir():
+        raise UserError("--project must be a folder", project.path)
+    # made a project only in phase 2: a refused import leaves no trace, not even the folders
+    incomplete = not (project.path / "seeds").is_dir() or not (project.path / "annotations").is_dir()
+    report.created_project = not (project.path / "seeds").is_dir() and not (project.path / "annotations").is_dir()
     corpus = project.corpus
     label_map = label_map or {}
     for doc in docs:
@@ -273,6 +359,16 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
         new_ids[doc_id] = text
         meta = {k: v for k, v in doc.meta.items() if k not in ("file", "normalised")}
         document = existing or Document(doc_id, text, meta)
+        if is_new:
+            seed_name, seed_data = _seed_file(doc, document)
+            target = project.path / "seeds" / seed_name
+            if target.exists() or target.is_symlink():
+                if not target.is_file() or target.read_bytes() != seed_data:
+                    raise UserError(f"document {doc_id!r} would be written to {target}, which already exists"
+                                    f"{_why_not_loaded(target, corpus)}; not overwritten "
+                                    "(rename the document or move that file first)", path, line)
+                is_new = False  # the very same bytes are there already
+                report.notices.append(f"{target}: already holds {doc_id!r} as imported; left as it is")
         name = check_name("annotator", annotator or doc.annotator or default_annotator())
         if with_annotations and (doc.spans or doc.relations or doc.seed_bytes is None):
             if (name, doc_id) in seen_pairs:
@@ -297,16 +393,24 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
             except InvariantError as exc:
                 raise UserError(exc.message, *_where(doc)) from None
             target = store.path(name, document.id)
-            if target.exists():
+            if target.exists() or target.is_symlink():
                 old = store.load(name, document).annotations
                 if _same(old, ann):
                     report.notices.append(f"{target}: already holds these annotations; left as it is")
                     ann = None
-                elif old.spans or old.relations:
-                    raise UserError(f"{name} already has other annotations of {document.id!r} ({target}); "
-                                    "not overwritten (import with another --annotator)", *_where(doc))
+                else:
+                    raise UserError(f"{name} already has a file for {document.id!r}: {target} "
+                                    f"({_holds(store, target)}); not overwritten "
+                                    "(import with another --annotator, or move that file first)", *_where(doc))
         built.append((doc, name, document, is_new, ann))
     # ---- phase 2: write
+    if incomplete:
+        try:
+            project.create()
+        except OSError as exc:
+            raise UserError(f"cannot create the project ({exc.strerror or exc})", exc.filename or project.path) from None
+        if report.created_project:
+            report.notices.insert(0, f"{project.path}: not an annotation project yet; created seeds/ and annotations/labels.yaml")
     if schema != project.schema:
         write_schema(project.path, schema)
     seeds = project.path / "seeds"
@@ -315,16 +419,13 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
         if is_new and document.id not in written:
             written.add(document.id)
             report.new_seeds += 1
-            if doc.seed_bytes is not None:
-                (seeds / f"{document.id}{doc.seed_suffix}").write_bytes(doc.seed_bytes)
-            elif document.meta:
-                line = json.dumps({"id": document.id, "text": document.text, **document.meta}, ensure_ascii=False, sort_keys=True)
-                (seeds / f"{document.id}.jsonl").write_text(line + "\n", "utf-8")
-            else:
-                with open(seeds / f"{document.id}.txt", "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(document.text)
+            seed_name, seed_data = _seed_file(doc, document)
+            _write_new(seeds / seed_name, seed_data)
         report.documents += 1
         if ann is not None:
+            target = store.path(name, document.id)
+            if target.exists() or target.is_symlink():
+                raise UserError("appeared while importing; not overwritten", target)
             store.save(name, ann)
             report.spans += len(ann.spans)
             report.relations += len(ann.relations)

@@ -93,7 +93,9 @@ def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
                     elif "start" in (item.get("value") or {}):
                         value = item["value"]
                         for label in value.get("labels") or value.get("hypertextlabels") or []:
-                            doc.add_span(int(value["start"]), int(value["end"]), str(label), item.get("id"))
+                            given = value.get("text")
+                            doc.add_span(int(value["start"]), int(value["end"]), str(label), item.get("id"),
+                                         text=given if isinstance(given, str) else None)
             except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
                 raise UserError(f"task {n}: malformed result ({exc!r})", file) from None
             out.append(doc)
