@@ -300,15 +300,20 @@ def open_review(project: Any, a: str, b: str, doc_id: str, into: str = "gold", l
     ann_a = store.load(a, doc).annotations
     ann_b = store.load(b, doc).annotations
     loaded = store.load(into, doc, lock=lock)
-    decisions: dict[str, str] = {}
-    path = review_path(project, into, doc_id)
-    if path.exists():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            decisions = {str(k): str(v) for k, v in dict(data.get("decisions") or {}).items()}
-        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
-            raise UserError("not a review file (expected JSON with 'decisions')", path) from None
-    review = Review(ann_a, ann_b, loaded.annotations if loaded.exists else None, decisions, (a, b))
+    try:
+        decisions: dict[str, str] = {}
+        path = review_path(project, into, doc_id)
+        if path.exists():
+            try:
+                data = json.loads(path.read_text("utf-8"))
+                decisions = {str(k): str(v) for k, v in dict(data.get("decisions") or {}).items()}
+            except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+                raise UserError("not a review file (expected JSON with 'decisions')", path) from None
+        review = Review(ann_a, ann_b, loaded.annotations if loaded.exists else None, decisions, (a, b))
+    except BaseException:
+        if loaded.lock is not None:  # nothing holds the lock if this fails: never leave it taken
+            loaded.lock.release()
+        raise
     return review, loaded
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from reader.adjudicate import review_path
 from reader.cli import main
+from reader.errors import UserError
 from reader.model import DocAnnotations
 from reader.review_session import ReviewSession, merged_view
 from reader.tui.article import ArticleView
@@ -476,3 +477,77 @@ async def test_export_gold_writes_what_the_review_decided(project, tmp_path, cap
     [record] = [json.loads(line) for line in (out / "data.jsonl").read_text("utf-8").splitlines()]
     assert record["annotator"] == "gold"
     assert sorted((s["text"], s["label"]) for s in record["spans"]) == sorted(AGREED + [("Officials", "source")])
+
+
+# --------------------------------------------------------------------------- unreadable files
+
+
+def spoil(project, annotator, doc_id):
+    project.store.path(annotator, doc_id).write_text("{not json", "utf-8")
+
+
+def test_an_unreadable_next_document_leaves_the_open_one_open_and_saving(two_docs):
+    session = ReviewSession(two_docs, "alice", "bob")
+    session.open("art")
+    spoil(two_docs, "bob", "second")
+    with pytest.raises(UserError, match="second.json"):
+        session.open("second")
+    assert session.doc_id == "art" and not session.readonly
+    assert two_docs.store.lock("gold", "art") is None  # still held by this review
+    i = next(i for i, d in enumerate(session.review.disagreements) if d.kind == "only_a")
+    session.settle(i, "a")
+    assert session.leave()
+    assert ("Officials", "source") in spans(gold_file(two_docs))
+
+
+def test_an_unreadable_decisions_file_does_not_keep_the_gold_locked(two_docs):
+    session = ReviewSession(two_docs, "alice", "bob")
+    session.open("art")
+    review_path(two_docs, "gold", "second").write_text("[", "utf-8")
+    with pytest.raises(UserError, match="not a review file"):
+        session.open("second")
+    assert session.doc_id == "art"
+    lock = two_docs.store.lock("gold", "second")
+    assert lock is not None  # not left behind by the failed open
+    lock.release()
+    assert session.leave()
+
+
+async def test_the_app_stays_on_its_document_when_the_next_one_is_unreadable(two_docs):
+    app = create_review_app(two_docs, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session.doc_id == "art"
+        spoil(two_docs, "bob", "second")
+        await press(pilot, app, "review.next_doc")
+        assert app.session.doc_id == "art"
+        await go_to(pilot, app, "only_a")
+        await press(pilot, app, "review.take_a")  # no "no document open": the review goes on
+        assert ("Officials", "source") in spans(saved(app)[0])
+
+
+def test_the_first_document_is_opened_before_the_app_runs(project, monkeypatch):
+    """A file that cannot be opened for the review (here: spoiled between counting and opening) is a
+    one-line UserError from the factory, not a traceback from inside the running app."""
+    import reader.review_session as rs
+
+    real = rs.open_review
+
+    def spoiled_when_locked(*args, lock=False, **kwargs):
+        if lock:
+            raise UserError("not valid JSON", project.store.path("bob", "art"), 1)
+        return real(*args, lock=lock, **kwargs)
+
+    monkeypatch.setattr(rs, "open_review", spoiled_when_locked)
+    with pytest.raises(UserError, match="bob/art.json:1: not valid JSON"):
+        create_review_app(project, "alice", "bob")
+    monkeypatch.setattr(rs, "open_review", real)
+    app = create_review_app(project, "alice", "bob")
+    assert app.session.doc_id == "art"  # opened (and locked) before any screen is drawn
+    assert app.session.leave()
+
+
+def test_review_of_an_unreadable_file_is_one_line_from_the_command_line(project, capsys):
+    spoil(project, "bob", "art")
+    assert main(["--project", str(project.path), "review", "alice", "bob"]) == 2
+    err = capsys.readouterr().err
+    assert "bob/art.json:1: not valid JSON" in err and err.count("\n") == 1 and "Traceback" not in err
