@@ -551,3 +551,34 @@ def test_review_of_an_unreadable_file_is_one_line_from_the_command_line(project,
     assert main(["--project", str(project.path), "review", "alice", "bob"]) == 2
     err = capsys.readouterr().err
     assert "bob/art.json:1: not valid JSON" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- notifications are plain text
+
+
+def toasts(app: ReviewApp) -> list[str]:
+    from textual.widgets._toast import Toast
+
+    return [str(t.render()) for t in app.screen.query(Toast)]
+
+
+async def test_notifications_show_brackets_literally(tmp_path):
+    """File names, ids, document text and error messages are never markup in a notification: a path
+    with "[/x]" in it neither crashes the app nor loses text, from the app or from a screen."""
+    project = make_project(tmp_path / "p[" / "x]", {"art": TEXT, "second": SECOND})
+    for name, items in (("alice", A_ITEMS), ("bob", B_ITEMS)):
+        for doc_id in ("art", "second"):
+            project.store.save(name, build(project.corpus.get(doc_id), project.schema, items if doc_id == "art" else []))
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        spoil(project, "bob", "second")
+        await press(pilot, app, "review.next_doc")  # the screen's notify: the error names the file
+        app.notify("quoted [sic] and [/x] [bold]", severity="warning")
+        await pilot.pause()
+        shown = "\n".join(toasts(app))
+        assert f"{project.store.path('bob', 'second')}:1: not valid JSON" in shown
+        assert "p[/x]/annotations/bob/second.json" in shown
+        assert "quoted [sic] and [/x] [bold]" in shown
+        assert app.session.doc_id == "art"
+        await press(pilot, app, "review.take_a")
+        assert app.session.review.settled == 1  # still running

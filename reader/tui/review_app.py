@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from ..keymap import Keymap, load_keymap
 from ..project import Project
@@ -31,6 +32,21 @@ class ReviewApp(App):
         self.keymap = keymap
         self._report = list(report or [])
         self._quit_anyway = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """`App.notify`, but the message is always plain text: what this app notifies carries file
+        names, ids, document text and error messages, and as markup "[/x]" raises MarkupError when the
+        toast is drawn (the app dies) and "[sic]" vanishes. Forced, not only defaulted: a screen's
+        `Widget.notify` passes its own `markup=True` on to here."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _report_save(self, error: str | None) -> None:
         """Called from the autosave thread."""
