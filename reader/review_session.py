@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from .adjudicate import Review, open_review, save_review
+from .adjudicate import Review, check_reviewers, check_target, open_review, save_review
 from .autosave import AutoSaver
 from .compare import Disagreement, Link, Unit
 from .diff import shared_documents
@@ -111,8 +111,7 @@ class ReviewSession:
     ) -> None:
         self.project, self.a, self.b, self.into = project, a, b, into
         self.report_save = report_save
-        if into in (a, b):
-            raise UserError(f"the adjudicated set must not be saved as annotator {into!r}, one of the two compared")
+        check_reviewers(a, b, into)
         shared, _skipped = shared_documents(project, a, b)
         if doc_ids:
             for doc_id in doc_ids:
@@ -120,6 +119,7 @@ class ReviewSession:
             shared = list(doc_ids)
         if not shared:
             raise UserError(f"annotators {a!r} and {b!r} share no document: nothing to review")
+        check_target(project, into)
         self.doc_ids: list[str] = shared
         self.counts: dict[str, tuple[int, int]] = {}
         """doc id -> (settled, disagreements), for the progress over every document."""

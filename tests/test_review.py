@@ -454,11 +454,14 @@ def test_review_snapshot(snap_compare, project, theme):
         (["alice", "nobody"], "no annotator 'nobody'"),
         (["alice", "../x"], "annotator '../x' is not allowed"),
         (["alice", "bob", "--into", "alice"], "must not be saved as annotator 'alice'"),
+        (["alice", "alice"], "annotators A and B must differ (both are 'alice')"),
+        (["alice", "bob", "--into", "carol"], "annotations/carol: annotator 'carol' has annotations"),
         (["alice", "carol"], "share no document"),
         (["alice", "bob", "--keymap", "nano"], "no keymap named 'nano'"),
     ],
 )
-def test_review_refuses_bad_input_in_one_line(tmp_path, capsys, args, message):
+def test_review_refuses_bad_input_in_one_line(tmp_path, capsys, monkeypatch, args, message):
+    monkeypatch.setattr(ReviewApp, "run", lambda self, *a, **k: pytest.fail("the review app ran"))
     project = make_project(tmp_path / "cli", {"art": TEXT, "zz": "Other text here."})
     for name, doc_id in (("alice", "art"), ("bob", "art"), ("carol", "zz")):
         project.store.save(name, DocAnnotations(project.corpus.get(doc_id), project.schema))
@@ -582,3 +585,34 @@ async def test_notifications_show_brackets_literally(tmp_path):
         assert app.session.doc_id == "art"
         await press(pilot, app, "review.take_a")
         assert app.session.review.settled == 1  # still running
+
+
+# --------------------------------------------------------------------------- who is compared, into what
+
+
+def test_review_into_an_annotator_with_work_of_their_own_is_refused_and_leaves_it(project):
+    doc = project.corpus.get("art")
+    project.store.save("carol", build(doc, project.schema, [("Officials", "claim")]))
+    before = project.store.path("carol", "art").read_bytes()
+    with pytest.raises(UserError, match=r"annotations/carol: annotator 'carol' has annotations of their own"):
+        create_review_app(project, "alice", "bob", into="carol")
+    assert project.store.path("carol", "art").read_bytes() == before
+    assert not review_path(project, "carol", "art").exists()
+
+
+async def test_review_into_a_previous_target_gold_or_an_empty_folder_is_allowed(project):
+    app = create_review_app(project, "alice", "bob", into="final")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "review.take_a", "app.quit")
+    again = create_review_app(project, "alice", "bob", into="final")  # resuming: its decisions are there
+    assert again.session.review.settled == 1 and again.session.leave()
+    doc = project.corpus.get("art")
+    project.store.save("gold", build(doc, project.schema, AGREED))  # a gold imported, not reviewed yet
+    assert create_review_app(project, "alice", "bob").session.leave()
+    (project.store.root / "empty").mkdir()
+    assert create_review_app(project, "alice", "bob", into="empty").session.leave()
+
+
+def test_an_annotator_is_not_reviewed_against_itself(project):
+    with pytest.raises(UserError, match="annotators A and B must differ"):
+        ReviewSession(project, "alice", "alice")
