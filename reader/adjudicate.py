@@ -281,16 +281,42 @@ def review_path(project: Any, into: str, doc_id: str) -> Path:
     return Path(project.store.path(into, doc_id)).with_name(f".{doc_id}.review.json")
 
 
+def check_reviewers(a: str, b: str, into: str) -> None:
+    """One line when A and B are one annotator, or when the gold would be saved over one of them."""
+    if a == b:
+        raise UserError(f"annotators A and B must differ (both are {a!r}): there is nothing to review")
+    if into in (a, b):
+        raise UserError(f"the adjudicated set must not be saved as annotator {into!r}, one of the two compared")
+
+
+def check_target(project: Any, into: str) -> None:
+    """Refuse to review into an annotator's own work.
+
+    `into` may be new, an empty folder, `gold`, or a previous review target (its folder holds
+    decisions files, `.<doc>.review.json`). Any other annotator with annotation files is someone's
+    work: a review would take their spans as the gold so far and rewrite their files."""
+    if into == "gold":
+        return
+    folder = Path(project.store.root) / into
+    if not project.store.files(into) or any(folder.glob(".*.review.json")):
+        return
+    raise UserError(
+        f"annotator {into!r} has annotations of their own and was never reviewed into; the review would "
+        "take them as the gold and rewrite them (review into another name)",
+        folder,
+    )
+
+
 def open_review(project: Any, a: str, b: str, doc_id: str, into: str = "gold", lock: bool = False) -> tuple[Review, Any]:
     """Load A, B and the gold so far (with its decisions) for one document.
 
     Returns the Review and the gold's `Loaded` (read-only flag, lock, repair report) so the screen
-    can hold the lock and say what was repaired. `into` must not be A or B: the gold never
-    overwrites an annotator's work.
+    can hold the lock and say what was repaired. A and B must differ, and `into` must not be A or B:
+    the gold never overwrites an annotator's work (`check_target`, once per review, checks the
+    other annotators).
     """
     check_name("annotator", into)
-    if into in (a, b):
-        raise UserError(f"the adjudicated set must not be saved as annotator {into!r}, one of the two compared")
+    check_reviewers(a, b, into)
     store = project.store
     known = store.annotators()
     for name in (a, b):
@@ -300,15 +326,20 @@ def open_review(project: Any, a: str, b: str, doc_id: str, into: str = "gold", l
     ann_a = store.load(a, doc).annotations
     ann_b = store.load(b, doc).annotations
     loaded = store.load(into, doc, lock=lock)
-    decisions: dict[str, str] = {}
-    path = review_path(project, into, doc_id)
-    if path.exists():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            decisions = {str(k): str(v) for k, v in dict(data.get("decisions") or {}).items()}
-        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
-            raise UserError("not a review file (expected JSON with 'decisions')", path) from None
-    review = Review(ann_a, ann_b, loaded.annotations if loaded.exists else None, decisions, (a, b))
+    try:
+        decisions: dict[str, str] = {}
+        path = review_path(project, into, doc_id)
+        if path.exists():
+            try:
+                data = json.loads(path.read_text("utf-8"))
+                decisions = {str(k): str(v) for k, v in dict(data.get("decisions") or {}).items()}
+            except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+                raise UserError("not a review file (expected JSON with 'decisions')", path) from None
+        review = Review(ann_a, ann_b, loaded.annotations if loaded.exists else None, decisions, (a, b))
+    except BaseException:
+        if loaded.lock is not None:  # nothing holds the lock if this fails: never leave it taken
+            loaded.lock.release()
+        raise
     return review, loaded
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from .adjudicate import Review, open_review, save_review
+from .adjudicate import Review, check_reviewers, check_target, open_review, save_review
 from .autosave import AutoSaver
 from .compare import Disagreement, Link, Unit
 from .diff import shared_documents
@@ -111,8 +111,7 @@ class ReviewSession:
     ) -> None:
         self.project, self.a, self.b, self.into = project, a, b, into
         self.report_save = report_save
-        if into in (a, b):
-            raise UserError(f"the adjudicated set must not be saved as annotator {into!r}, one of the two compared")
+        check_reviewers(a, b, into)
         shared, _skipped = shared_documents(project, a, b)
         if doc_ids:
             for doc_id in doc_ids:
@@ -120,6 +119,7 @@ class ReviewSession:
             shared = list(doc_ids)
         if not shared:
             raise UserError(f"annotators {a!r} and {b!r} share no document: nothing to review")
+        check_target(project, into)
         self.doc_ids: list[str] = shared
         self.counts: dict[str, tuple[int, int]] = {}
         """doc id -> (settled, disagreements), for the progress over every document."""
@@ -154,17 +154,30 @@ class ReviewSession:
         return self.doc_ids[i] if 0 <= i < len(self.doc_ids) else None
 
     def open(self, doc_id: str) -> list[str]:
-        """Leave the open document (saving it) and open `doc_id`; returns what the store repaired.
+        """Open `doc_id` and then leave the open document (saved, its lock released); returns what the
+        store repaired.
+
+        The new document is opened first: when it cannot be (an unreadable A, B, gold or decisions
+        file) the UserError says so and the open document stays open, locked and saving, as before.
+        The open one's last save is waited for first, so a save that keeps failing keeps the reviewer
+        on it. Opening the document already open does nothing.
 
         A document opened for the first time gets its gold (the agreements) saved at once, so a
         document with nothing to settle is in the gold too."""
-        if not self.leave():
-            raise UserError(f"could not save {self.doc_id}; staying on it ({self.saver.last_error if self.saver else ''})")
+        if self.review is not None:
+            if doc_id == self.doc_id:
+                return []
+            if self.saver is not None and not self.saver.flush(10.0):
+                raise UserError(f"could not save {self.doc_id}; staying on it ({self.saver.last_error})")
         review, loaded = open_review(self.project, self.a, self.b, doc_id, self.into, lock=True)
+        if not self.leave():
+            if loaded.lock is not None:
+                loaded.lock.release()
+            raise UserError(f"could not save {self.doc_id}; staying on it ({self.saver.last_error if self.saver else ''})")
         self.review, self.loaded = review, loaded
         if not loaded.readonly:
             self.saver = AutoSaver(
-                self.project.store, self.into, loaded.lock, self.report_save,
+                self.project.store, self.into, loaded.lock, lambda error: self.report_save(error),
                 save=lambda snap: save_review(self.project, snap, self.into, loaded.lock),
             )
             if review.fresh:

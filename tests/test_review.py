@@ -13,6 +13,7 @@ import pytest
 
 from reader.adjudicate import review_path
 from reader.cli import main
+from reader.errors import UserError
 from reader.model import DocAnnotations
 from reader.review_session import ReviewSession, merged_view
 from reader.tui.article import ArticleView
@@ -453,11 +454,14 @@ def test_review_snapshot(snap_compare, project, theme):
         (["alice", "nobody"], "no annotator 'nobody'"),
         (["alice", "../x"], "annotator '../x' is not allowed"),
         (["alice", "bob", "--into", "alice"], "must not be saved as annotator 'alice'"),
+        (["alice", "alice"], "annotators A and B must differ (both are 'alice')"),
+        (["alice", "bob", "--into", "carol"], "annotations/carol: annotator 'carol' has annotations"),
         (["alice", "carol"], "share no document"),
         (["alice", "bob", "--keymap", "nano"], "no keymap named 'nano'"),
     ],
 )
-def test_review_refuses_bad_input_in_one_line(tmp_path, capsys, args, message):
+def test_review_refuses_bad_input_in_one_line(tmp_path, capsys, monkeypatch, args, message):
+    monkeypatch.setattr(ReviewApp, "run", lambda self, *a, **k: pytest.fail("the review app ran"))
     project = make_project(tmp_path / "cli", {"art": TEXT, "zz": "Other text here."})
     for name, doc_id in (("alice", "art"), ("bob", "art"), ("carol", "zz")):
         project.store.save(name, DocAnnotations(project.corpus.get(doc_id), project.schema))
@@ -476,3 +480,139 @@ async def test_export_gold_writes_what_the_review_decided(project, tmp_path, cap
     [record] = [json.loads(line) for line in (out / "data.jsonl").read_text("utf-8").splitlines()]
     assert record["annotator"] == "gold"
     assert sorted((s["text"], s["label"]) for s in record["spans"]) == sorted(AGREED + [("Officials", "source")])
+
+
+# --------------------------------------------------------------------------- unreadable files
+
+
+def spoil(project, annotator, doc_id):
+    project.store.path(annotator, doc_id).write_text("{not json", "utf-8")
+
+
+def test_an_unreadable_next_document_leaves_the_open_one_open_and_saving(two_docs):
+    session = ReviewSession(two_docs, "alice", "bob")
+    session.open("art")
+    spoil(two_docs, "bob", "second")
+    with pytest.raises(UserError, match="second.json"):
+        session.open("second")
+    assert session.doc_id == "art" and not session.readonly
+    assert two_docs.store.lock("gold", "art") is None  # still held by this review
+    i = next(i for i, d in enumerate(session.review.disagreements) if d.kind == "only_a")
+    session.settle(i, "a")
+    assert session.leave()
+    assert ("Officials", "source") in spans(gold_file(two_docs))
+
+
+def test_an_unreadable_decisions_file_does_not_keep_the_gold_locked(two_docs):
+    session = ReviewSession(two_docs, "alice", "bob")
+    session.open("art")
+    review_path(two_docs, "gold", "second").write_text("[", "utf-8")
+    with pytest.raises(UserError, match="not a review file"):
+        session.open("second")
+    assert session.doc_id == "art"
+    lock = two_docs.store.lock("gold", "second")
+    assert lock is not None  # not left behind by the failed open
+    lock.release()
+    assert session.leave()
+
+
+async def test_the_app_stays_on_its_document_when_the_next_one_is_unreadable(two_docs):
+    app = create_review_app(two_docs, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session.doc_id == "art"
+        spoil(two_docs, "bob", "second")
+        await press(pilot, app, "review.next_doc")
+        assert app.session.doc_id == "art"
+        await go_to(pilot, app, "only_a")
+        await press(pilot, app, "review.take_a")  # no "no document open": the review goes on
+        assert ("Officials", "source") in spans(saved(app)[0])
+
+
+def test_the_first_document_is_opened_before_the_app_runs(project, monkeypatch):
+    """A file that cannot be opened for the review (here: spoiled between counting and opening) is a
+    one-line UserError from the factory, not a traceback from inside the running app."""
+    import reader.review_session as rs
+
+    real = rs.open_review
+
+    def spoiled_when_locked(*args, lock=False, **kwargs):
+        if lock:
+            raise UserError("not valid JSON", project.store.path("bob", "art"), 1)
+        return real(*args, lock=lock, **kwargs)
+
+    monkeypatch.setattr(rs, "open_review", spoiled_when_locked)
+    with pytest.raises(UserError, match="bob/art.json:1: not valid JSON"):
+        create_review_app(project, "alice", "bob")
+    monkeypatch.setattr(rs, "open_review", real)
+    app = create_review_app(project, "alice", "bob")
+    assert app.session.doc_id == "art"  # opened (and locked) before any screen is drawn
+    assert app.session.leave()
+
+
+def test_review_of_an_unreadable_file_is_one_line_from_the_command_line(project, capsys):
+    spoil(project, "bob", "art")
+    assert main(["--project", str(project.path), "review", "alice", "bob"]) == 2
+    err = capsys.readouterr().err
+    assert "bob/art.json:1: not valid JSON" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- notifications are plain text
+
+
+def toasts(app: ReviewApp) -> list[str]:
+    from textual.widgets._toast import Toast
+
+    return [str(t.render()) for t in app.screen.query(Toast)]
+
+
+async def test_notifications_show_brackets_literally(tmp_path):
+    """File names, ids, document text and error messages are never markup in a notification: a path
+    with "[/x]" in it neither crashes the app nor loses text, from the app or from a screen."""
+    project = make_project(tmp_path / "p[" / "x]", {"art": TEXT, "second": SECOND})
+    for name, items in (("alice", A_ITEMS), ("bob", B_ITEMS)):
+        for doc_id in ("art", "second"):
+            project.store.save(name, build(project.corpus.get(doc_id), project.schema, items if doc_id == "art" else []))
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        spoil(project, "bob", "second")
+        await press(pilot, app, "review.next_doc")  # the screen's notify: the error names the file
+        app.notify("quoted [sic] and [/x] [bold]", severity="warning")
+        await pilot.pause()
+        shown = "\n".join(toasts(app))
+        assert f"{project.store.path('bob', 'second')}:1: not valid JSON" in shown
+        assert "p[/x]/annotations/bob/second.json" in shown
+        assert "quoted [sic] and [/x] [bold]" in shown
+        assert app.session.doc_id == "art"
+        await press(pilot, app, "review.take_a")
+        assert app.session.review.settled == 1  # still running
+
+
+# --------------------------------------------------------------------------- who is compared, into what
+
+
+def test_review_into_an_annotator_with_work_of_their_own_is_refused_and_leaves_it(project):
+    doc = project.corpus.get("art")
+    project.store.save("carol", build(doc, project.schema, [("Officials", "claim")]))
+    before = project.store.path("carol", "art").read_bytes()
+    with pytest.raises(UserError, match=r"annotations/carol: annotator 'carol' has annotations of their own"):
+        create_review_app(project, "alice", "bob", into="carol")
+    assert project.store.path("carol", "art").read_bytes() == before
+    assert not review_path(project, "carol", "art").exists()
+
+
+async def test_review_into_a_previous_target_gold_or_an_empty_folder_is_allowed(project):
+    app = create_review_app(project, "alice", "bob", into="final")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, app, "review.take_a", "app.quit")
+    again = create_review_app(project, "alice", "bob", into="final")  # resuming: its decisions are there
+    assert again.session.review.settled == 1 and again.session.leave()
+    doc = project.corpus.get("art")
+    project.store.save("gold", build(doc, project.schema, AGREED))  # a gold imported, not reviewed yet
+    assert create_review_app(project, "alice", "bob").session.leave()
+    (project.store.root / "empty").mkdir()
+    assert create_review_app(project, "alice", "bob", into="empty").session.leave()
+
+
+def test_an_annotator_is_not_reviewed_against_itself(project):
+    with pytest.raises(UserError, match="annotators A and B must differ"):
+        ReviewSession(project, "alice", "alice")

@@ -227,8 +227,8 @@ class ReviewScreen(Screen):
             return
         try:
             report = self.session.open(doc_id)
-        except UserError as exc:
-            self.notify(exc.message, severity="error")
+        except UserError as exc:  # the open document stays open; the line names the file
+            self.notify(str(exc), severity="error", timeout=10)
             return
         self._opened()
         for line in report:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from ..keymap import Keymap, load_keymap
 from ..project import Project
@@ -22,12 +23,30 @@ class ReviewApp(App):
     TITLE = "reader review"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Save and quit")]
 
-    def __init__(self, session: ReviewSession, keymap: Keymap) -> None:
+    def __init__(self, session: ReviewSession, keymap: Keymap, report: list[str] | None = None) -> None:
+        """`session` has its first document open already (`create_review_app` opens it, so a file that
+        cannot be read is a one-line error before the app runs); `report` is what the store repaired."""
         super().__init__()
         self.session = session
         self.project = session.project
         self.keymap = keymap
+        self._report = list(report or [])
         self._quit_anyway = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """`App.notify`, but the message is always plain text: what this app notifies carries file
+        names, ids, document text and error messages, and as markup "[/x]" raises MarkupError when the
+        toast is drawn (the app dies) and "[sic]" vanishes. Forced, not only defaulted: a screen's
+        `Widget.notify` passes its own `markup=True` on to here."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _report_save(self, error: str | None) -> None:
         """Called from the autosave thread."""
@@ -37,9 +56,10 @@ class ReviewApp(App):
     def on_mount(self) -> None:
         self.set_keymap(self.keymap.keys)
         self.session.report_save = self._report_save
-        report = self.session.open(self.session.first_document())
+        if self.session.review is None:  # built by hand, not by create_review_app
+            self._report = self.session.open(self.session.first_document())
         self.push_screen(ReviewScreen(self.session))
-        for line in report:
+        for line in self._report:
             self.notify(line, severity="warning", timeout=10)
 
     async def action_quit(self) -> None:
@@ -69,12 +89,14 @@ def create_review_app(
 ) -> ReviewApp:
     """The review of annotators `a` and `b` into `into` over the documents both annotated (or `doc_ids`).
 
-    Unknown annotators, a shared document missing, or nothing shared are one-line UserErrors here,
-    before any screen is drawn."""
+    Unknown annotators, a shared document missing, nothing shared, or a file of the first document
+    that cannot be read are one-line UserErrors here, before any screen is drawn: the first document
+    is opened (and its gold locked) here, not in `on_mount`."""
     from textual.keys import _normalize_key_list
 
     from .catalog import known_ids
 
     session = ReviewSession(project, a, b, into, doc_ids)
     loaded_keymap = load_keymap(keymap, known_ids(), _normalize_key_list, project.path)
-    return ReviewApp(session, loaded_keymap)
+    report = session.open(session.first_document())
+    return ReviewApp(session, loaded_keymap, report)
