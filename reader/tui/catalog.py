@@ -17,7 +17,7 @@ from .review import ReviewScreen
 from .tag_panel import SpanList
 
 WHERE = {
-    "ReaderApp": "anywhere",
+    "KeyedApp": "anywhere",
     "AnnotateScreen": "main screen",
     "ArticleView": "article",
     "SpanList": "span list",
@@ -28,17 +28,15 @@ WHERE = {
     "DocumentsScreen": "documents",
     "DocumentTable": "documents",
     "HelpScreen": "help",
-    "ReviewApp": "anywhere",
     "ReviewScreen": "review screen",
 }
 
 
 def binding_classes() -> list[type]:
-    from .app import ReaderApp  # the apps import this module
-    from .review_app import ReviewApp
+    from .base_app import KeyedApp  # the apps' own bindings (quit): both apps build on it
 
-    return [ReaderApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
-            DocumentsScreen, DocumentTable, HelpScreen, ReviewApp, ReviewScreen]
+    return [KeyedApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
+            DocumentsScreen, DocumentTable, HelpScreen, ReviewScreen]
 
 
 def bindings() -> list[tuple[str, Binding]]:

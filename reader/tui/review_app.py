@@ -7,21 +7,18 @@ owns the `ReviewSession`; quitting waits for the last save and refuses to drop o
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
-from textual.notifications import SeverityLevel
 
 from ..keymap import Keymap, load_keymap
 from ..project import Project
 from ..review_session import ReviewSession
-from .help import HelpRow, HelpScreen
+from .base_app import KeyedApp
+from .help import HelpRow
 from .review import ReviewScreen
 
 
-class ReviewApp(App):
-    CSS_PATH = "app.tcss"
+class ReviewApp(KeyedApp):
     TITLE = "reader review"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Save and quit")]
+    LOST = "the last decisions"
 
     def __init__(self, session: ReviewSession, keymap: Keymap, report: list[str] | None = None) -> None:
         """`session` has its first document open already (`create_review_app` opens it, so a file that
@@ -31,27 +28,6 @@ class ReviewApp(App):
         self.project = session.project
         self.keymap = keymap
         self._report = list(report or [])
-        self._quit_anyway = False
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """`App.notify`, but the message is always plain text: what this app notifies carries file
-        names, ids, document text and error messages, and as markup "[/x]" raises MarkupError when the
-        toast is drawn (the app dies) and "[sic]" vanishes. Forced, not only defaulted: a screen's
-        `Widget.notify` passes its own `markup=True` on to here."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-
-    def _report_save(self, error: str | None) -> None:
-        """Called from the autosave thread."""
-        message = error or "Saved again after the failure; nothing was lost."
-        self.call_from_thread(self.notify, message, severity="error" if error else "information", timeout=6)
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap.keys)
@@ -62,26 +38,11 @@ class ReviewApp(App):
         for line in self._report:
             self.notify(line, severity="warning", timeout=10)
 
-    async def action_quit(self) -> None:
-        if not self.session.leave(timeout=5.0) and not self._quit_anyway:
-            self._quit_anyway = True
-            error = self.session.saver.last_error if self.session.saver else "unknown error"
-            self.notify(f"Could not save ({error}). Press ctrl+q again to quit and lose the last decisions.", severity="error", timeout=15)
-            return
-        self.exit()
-
-    def action_help(self) -> None:
-        from .app import _short
-        from .catalog import bindings
-
-        rows = []
-        for where, binding in bindings():
-            keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
-            shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-            rows.append(HelpRow(where, shown, binding.tooltip or binding.description, binding.id or ""))
+    def help_rows(self) -> list[HelpRow]:
         # the review's own keys first: they are the ones this screen is about
+        rows = super().help_rows()
         rows.sort(key=lambda r: (r.context not in ("review screen", "anywhere"), r.context != "review screen"))
-        self.push_screen(HelpScreen(rows, tuple(_short(path) for path in self.keymap.sources)))
+        return rows
 
 
 def create_review_app(
