@@ -245,7 +245,10 @@ async def test_help_lists_the_keys_of_the_active_keymap(project, keymap):
         rows = {r.binding_id: r.keys for r in app.screen.rows}
         expected = app.get_key_display(type(app.BINDINGS[0])(key(app, "article.left"), ""))
         assert rows["article.left"].split(", ")[0] == expected
-        assert len(rows) == len(app.keymap.keys)
+        labelled = {f"label.{label.key}" for label in app.project.schema.labels}
+        assert set(app.keymap.keys) - set(rows) == {f"label.{n}" for n in range(1, 10)} - labelled
+        descriptions = {r.binding_id: r.description for r in app.screen.rows}
+        assert descriptions["label.2"].startswith("Mark as quote")
 
 
 async def test_command_palette_offers_the_annotation_actions(project):

@@ -19,6 +19,7 @@ from ..project import Project
 from ..session import Session
 from .annotate import AnnotateScreen
 from .base_app import KeyedApp
+from .help import HelpRow
 
 
 class ReaderApp(KeyedApp):
@@ -43,6 +44,18 @@ class ReaderApp(KeyedApp):
             self.notify(str(error), severity="error", timeout=10)
         for line in report:
             self.notify(line, severity="warning", timeout=10)
+
+    def help_rows(self) -> list[HelpRow]:
+        """The label keys say which label they apply (from labels.yaml); keys no label has are left out."""
+        rows = []
+        for row in super().help_rows():
+            if row.binding_id.startswith("label."):
+                label = self.project.schema.label_for_key(row.binding_id.split(".", 1)[1])
+                if label is None:
+                    continue
+                row = HelpRow(row.context, row.keys, f"Mark as {label.name}", row.binding_id)
+            rows.append(row)
+        return rows
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the main screen and the article, in the palette (ctrl+p)."""
