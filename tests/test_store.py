@@ -180,14 +180,19 @@ def test_bad_spans_are_kept_as_orphans_reported_and_saved_back(project):
     assert sorted(s["id"] for s in saved.values() if s.get("orphaned")) == ["s2", "s3", "s4"]
 
 
-def test_changed_document_reanchors_spans_by_text_and_context(project):
+def save_second_hrw(project) -> tuple[int, Path]:
+    """Save alice's source span on the second "HRW" of the seed (the word occurs several times, so
+    only the context tells which one); returns its offset and the seed's path."""
     doc = project.corpus.get(SEED_ID)
     ann = DocAnnotations(doc, project.schema)
-    # "HRW" occurs several times: the context must pick the right one.
     second = doc.text.index("HRW said")
     ann.add_span(second, second + 3, "source")
     project.store.save("alice", ann)
-    seed = project.path / "seeds" / f"{SEED_ID}.txt"
+    return second, project.path / "seeds" / f"{SEED_ID}.txt"
+
+
+def test_changed_document_reanchors_spans_by_text_and_context(project):
+    second, seed = save_second_hrw(project)
     seed.write_text("An editor's note added at the top.\n\n" + seed.read_text())
     project.reload()
     changed = project.corpus.get(SEED_ID)
@@ -251,12 +256,7 @@ def test_new_spans_never_take_the_ids_of_kept_aside_or_deleted_ones(tmp_path):
 
 
 def test_kept_aside_spans_keep_their_context_for_a_later_placement(project):
-    doc = project.corpus.get(SEED_ID)
-    ann = DocAnnotations(doc, project.schema)
-    second = doc.text.index("HRW said")
-    ann.add_span(second, second + 3, "source")
-    project.store.save("alice", ann)
-    seed = project.path / "seeds" / f"{SEED_ID}.txt"
+    second, seed = save_second_hrw(project)
     original = seed.read_text()
     seed.write_text(original.replace("HRW", "H.R.W."))  # no HRW anywhere: kept aside
     project.reload()
