@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(BIN)/reader
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.project import Project  # noqa: E402
-from reader.store import CONTEXT, dumps  # noqa: E402
+from reader.files.annotation_file import CONTEXT, dumps
+from reader.files.project import Project
 
 WORDS = (
     "the police said on Tuesday that detainees were beaten and tortured in Almaty after protests "
@@ -145,7 +145,7 @@ def build(root: Path, n_docs: int, spans_per_doc: int = 20, seed: int = 7) -> Pr
 
 
 def in_process(root: Path, jobs: int | None = None) -> float:
-    from reader.diff import compare_project, format_diff
+    from reader.review.diff import compare_project, format_diff
 
     project = Project(root)
     t0 = time.perf_counter()

@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reader.formats import export  # noqa: E402
-from reader.formats import jsonl as jsonl_format  # noqa: E402
-from reader.formats.common import Output, load_records  # noqa: E402
-from reader.project import Project  # noqa: E402
-from reader.store import span_record  # noqa: E402
-from reader.model import Span  # noqa: E402
+from reader.core.model import Span
+from reader.files.annotation_file import span_record
+from reader.files.project import Project
+from reader.formats import export
+from reader.formats import jsonl as jsonl_format
+from reader.formats.common import Output, load_records
 
 DOCS = 10_000
 SPANS_PER_DOC = 20

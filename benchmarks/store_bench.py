@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reader.model import DocAnnotations  # noqa: E402
-from reader.project import Project  # noqa: E402
-from reader.schema import default_schema, write_schema  # noqa: E402
-from reader.store import dumps, span_record  # noqa: E402
+from reader.core.annotations import DocAnnotations
+from reader.core.schema import default_schema
+from reader.files.annotation_file import dumps, span_record
+from reader.files.labels import write_schema
+from reader.files.project import Project
 
 SENTENCE = "Officials said that {n} detainees were beaten, according to the group. "
 

@@ -15,9 +15,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from reader.corpus import read_documents  # noqa: E402
-from reader.schema import default_schema  # noqa: E402
-from reader.suggest import load_cues, suggest  # noqa: E402
+from reader.core.schema import default_schema
+from reader.files.corpus import read_documents
+from reader.suggest.cues import load_cues
+from reader.suggest.rules import suggest
 
 BOOK = "war-and-peace.txt"
 

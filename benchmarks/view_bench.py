@@ -40,7 +40,7 @@ KEYS = ["right", "down", "shift+right", "shift+down", "w", "left", "up", "shift+
 
 
 def load_text(kind: str, book: Path) -> str:
-    from reader.corpus import normalise_text
+    from reader.files.corpus import normalise_text
 
     if kind == "book":
         return normalise_text(book.read_text("utf-8"))[0]
@@ -79,8 +79,9 @@ def make_spans(text: str, count: int) -> list[tuple[int, int]]:
 
 
 def build_annotations(text: str, count: int):
-    from reader.model import DocAnnotations, Document, Span
-    from reader.schema import default_schema
+    from reader.core.annotations import DocAnnotations
+    from reader.core.model import Document, Span
+    from reader.core.schema import default_schema
 
     schema = default_schema()
     labels = schema.label_names
@@ -182,8 +183,9 @@ def run_label_case(book: Path, keys: int) -> dict:
 
     from textual import events
 
-    from reader.project import Project
-    from reader.schema import default_schema, write_schema
+    from reader.core.schema import default_schema
+    from reader.files.labels import write_schema
+    from reader.files.project import Project
     from reader.tui.app import create_app
 
     text = load_text("book", book)
@@ -245,7 +247,7 @@ t0 = float(sys.argv[1])
 kind = sys.argv[2]
 from textual.app import App
 if kind == "reader":
-    from reader.cli import main
+    from reader.commands.cli import main
     from reader.tui import app as reader_app
     original = reader_app.ReaderApp._display
     def display(self, screen, renderable):

@@ -1,5 +1,5 @@
 """`python -m reader` is the `reader` command."""
 
-from .cli import main
+from reader.commands.cli import main
 
 raise SystemExit(main())

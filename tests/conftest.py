@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.project import Project
+from reader.files.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.files.project import Project
 from tests.conftest import make_project
-from reader.project import Project
 
 ANNOTATOR = "ana"
 

@@ -58,10 +58,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reader.corpus import read_documents  # noqa: E402
-from reader.model import DocAnnotations  # noqa: E402
-from reader.schema import load_schema  # noqa: E402
-from reader.store import Store  # noqa: E402
+from reader.core.annotations import DocAnnotations
+from reader.files.corpus import read_documents
+from reader.files.labels import load_schema
+from reader.files.store import Store
 
 PROJECT = ROOT / "tests" / "data" / "reference2"
 DOC_ID = "euronews-kazakhstan-torture"

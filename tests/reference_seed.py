@@ -27,10 +27,11 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from reader.corpus import read_documents  # noqa: E402
-from reader.model import DocAnnotations, Document, Relation, Span  # noqa: E402
-from reader.schema import Schema, default_schema  # noqa: E402
-from reader.store import Store  # noqa: E402
+from reader.core.annotations import DocAnnotations
+from reader.core.model import Document, Relation, Span
+from reader.core.schema import Schema, default_schema
+from reader.files.corpus import read_documents
+from reader.files.store import Store
 
 SEED_ID = "euronews-kazakhstan-torture"
 SEED = REPO / "seeds" / f"{SEED_ID}.txt"
@@ -186,7 +187,8 @@ def diff_project(folder: Path) -> Path:
     `reader --project FOLDER diff reference suggest`."""
     import shutil
 
-    from reader.suggest import accept_all, suggest_into
+    from reader.suggest.pending import accept_all
+    from reader.suggest.rules import suggest_into
 
     folder = Path(folder)
     (folder / "seeds").mkdir(parents=True, exist_ok=True)
@@ -204,7 +206,8 @@ def diff_project(folder: Path) -> Path:
 
 
 def main() -> None:
-    from reader.suggest import load_cues, suggest
+    from reader.suggest.cues import load_cues
+    from reader.suggest.rules import suggest
 
     if "--write" in sys.argv:
         print(f"wrote {save().relative_to(REPO)}")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from reader.commands.show import show
+from reader.core.annotations import DocAnnotations
+from reader.core.errors import UserError
+from reader.review.adjudication import (
+    AdjudicationError,
+    Review,
+    open_review,
+    review_path,
+    save_review,
+)
 from tests.conftest import make_project
-from reader.adjudicate import AdjudicationError, Review, open_review, review_path, save_review
-from reader.errors import UserError
-from reader.model import DocAnnotations
-from reader.report import show
 
 TEXT = (
     'Police said "the detainees were beaten" on Tuesday. HRW alleged torture in Almaty. '

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.model import DocAnnotations
+from reader.core.annotations import DocAnnotations
 from reader.tui.app import create_app
 from tests.conftest import SEED_ID, make_project
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.cli import main
+from reader.commands.cli import main
 from reader.tui.annotate import DocHeader
 from reader.tui.app import create_app
 from reader.tui.article import ArticleView
@@ -238,7 +238,7 @@ async def test_ghost_spans_are_italic_and_refresh_spans_redraws() -> None:
     async with app.run_test(size=(40, 4)) as pilot:
         view = app.query_one(ArticleView)
         view.move_to(len(text))
-        from reader.model import Span
+        from reader.core.model import Span
 
         view.ghost_spans = [Span("g1", 6, 10, "quote", "beta")]
         await pilot.pause()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from reader.autosave import AutoSaver
-from reader.model import DocAnnotations
+from reader.core.annotations import DocAnnotations
+from reader.files.autosave import AutoSaver
 from tests.conftest import SEED_ID
 
 

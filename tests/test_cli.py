@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from reader.cli import main
-from reader.model import DocAnnotations
+from reader.commands.cli import main
+from reader.core.annotations import DocAnnotations
 from tests.conftest import REPO, SEED_ID
 
 

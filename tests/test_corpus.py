@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from reader.corpus import CorpusError, load_corpus, normalise_text, read_documents
-from reader.model import DocAnnotations
+from reader.core.annotations import DocAnnotations
+from reader.files.corpus import CorpusError, load_corpus, normalise_text, read_documents
 from tests.conftest import make_project
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.formats_helpers import ANNOTATOR, build_project
-from reader.cli import main
-from reader.errors import UserError
+from reader.commands.cli import main
+from reader.core.errors import UserError
 from reader.formats.common import parse_split, split_records
+from tests.formats_helpers import ANNOTATOR, build_project
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_leftovers_of_an_earlier_export_are_pointed_out(proj, tmp_path, capsys):
 
 
 def test_progress_bar_on_a_terminal_yields_every_item(monkeypatch, capsys):
-    from reader.formats.common import track
+    from reader.core.progress import track
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert list(track(list(range(50)), "working")) == list(range(50))

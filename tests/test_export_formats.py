@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.formats_helpers import ANNOTATOR, build_project, expected
 from reader.formats import export
 from reader.formats.common import tokenize
+from tests.formats_helpers import ANNOTATOR, build_project, expected
 
 
 @pytest.fixture(scope="module")

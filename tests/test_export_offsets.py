@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.corpus import normalise_text
+from reader.files.corpus import normalise_text
 from reader.formats.common import Utf16, split_at, tokenize
 from reader.formats.importing import offset_mapper
 

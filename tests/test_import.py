@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from tests.formats_helpers import ANNOTATOR, build_project, full
-from reader.cli import main
+from reader.commands.cli import main
+from reader.files.labels import load_schema
+from reader.files.project import Project
 from reader.formats import export, import_paths
-from reader.project import Project
-from reader.schema import load_schema
+from tests.formats_helpers import ANNOTATOR, build_project, full
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +236,7 @@ def test_import_of_the_same_seed_bytes_again_is_not_an_error(tmp_path):
 
 
 def _kept_aside(ann):
-    from reader.model import Orphan, Span
+    from reader.core.model import Orphan, Span
 
     ann.orphans.append(Orphan(Span("s9", 0, 4, "claim", "Gone"), "its text changed"))
 
@@ -246,7 +246,7 @@ def _done(ann):
 
 
 def _suggested(ann):
-    from reader.model import Span
+    from reader.core.model import Span
 
     ann.suggested_spans.append(Span("g1", 0, 4, "claim", ann.document.text[:4]))
 

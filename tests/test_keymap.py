@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.keymap import KeymapError, load_keymap
+from reader.files.keymap import KeymapError, load_keymap
 
 KNOWN = {"article.left": "left", "article.right": "right", "span.delete": "x,delete", "picker.ok": "enter", "app.quit": "ctrl+q"}
 

@@ -7,9 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from reader.model import DocAnnotations, Document, InvariantError, trim_extent
-from reader.schema import default_schema
-from reader.store import Store
+from reader.core.annotations import DocAnnotations
+from reader.core.model import Document, InvariantError, trim_extent
+from reader.core.schema import default_schema
+from reader.files.store import Store
 
 SCHEMA = default_schema()
 TEXT = (

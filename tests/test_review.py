@@ -11,11 +11,11 @@ import json
 
 import pytest
 
-from reader.adjudicate import review_path
-from reader.cli import main
-from reader.errors import UserError
-from reader.model import DocAnnotations
-from reader.review_session import ReviewSession, merged_view
+from reader.commands.cli import main
+from reader.core.annotations import DocAnnotations
+from reader.core.errors import UserError
+from reader.review.adjudication import review_path
+from reader.review.session import ReviewSession, merged_view
 from reader.tui.article import ArticleView
 from reader.tui.dialogs import ChoiceDialog
 from reader.tui.help import HelpScreen
@@ -331,7 +331,7 @@ async def test_a_second_reviewer_of_the_same_gold_is_read_only(project):
 
 
 def test_a_failed_save_is_reported_retried_and_never_lost(project, monkeypatch):
-    import reader.review_session as rs
+    import reader.review.session as rs
 
     real, calls, reports = rs.save_review, [], []
 
@@ -395,7 +395,7 @@ async def test_a_document_with_no_disagreement_is_saved_as_gold_when_opened(tmp_
 
 
 def test_the_article_marks_each_side_of_the_unsettled_disagreements(project):
-    from reader.adjudicate import open_review
+    from reader.review.adjudication import open_review
 
     review, _ = open_review(project, "alice", "bob", "art")
     view = merged_view(review)
@@ -531,7 +531,7 @@ async def test_the_app_stays_on_its_document_when_the_next_one_is_unreadable(two
 def test_the_first_document_is_opened_before_the_app_runs(project, monkeypatch):
     """A file that cannot be opened for the review (here: spoiled between counting and opening) is a
     one-line UserError from the factory, not a traceback from inside the running app."""
-    import reader.review_session as rs
+    import reader.review.session as rs
 
     real = rs.open_review
 

@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.segment import Segmenter, split_sentences
+from reader.core.text import Segmenter, split_sentences
 
 EMOJI = "👍🏽"  # thumbs up + skin tone: two code points, one cluster
 E_ACUTE = "e\u0301"  # e + combining acute: two code points, one cluster

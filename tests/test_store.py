@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.errors import UserError
-from reader.model import DocAnnotations, Document
-from reader.store import StoreError
+from reader.core.annotations import DocAnnotations
+from reader.core.errors import UserError
+from reader.core.model import Document
+from reader.files.annotation_file import StoreError
 from tests.conftest import REPO, SEED_ID
 
 QUOTE = "Police ... subjected some detainees to ill-treatment and torture"
@@ -69,7 +70,7 @@ def test_second_process_opens_read_only_and_cannot_save(project):
     script = textwrap.dedent(
         f"""
         import sys
-        from reader.project import Project
+        from reader.files.project import Project
         p = Project({str(project.path)!r})
         doc = p.corpus.get({SEED_ID!r})
         loaded = p.store.load("alice", doc, lock=True)
@@ -91,8 +92,8 @@ def test_second_process_opens_read_only_and_cannot_save(project):
 
 CHILD = """
 import sys
-from reader.project import Project
-from reader.model import DocAnnotations
+from reader.files.project import Project
+from reader.core.annotations import DocAnnotations
 p = Project(sys.argv[1])
 doc = p.corpus.get(sys.argv[2])
 words = [i for i in range(len(doc.text) - 1) if doc.text[i].isalnum() and (i == 0 or not doc.text[i - 1].isalnum())]
@@ -209,9 +210,10 @@ def test_annotator_names_that_escape_the_folder_are_refused(project, name):
         project.store.path(name, SEED_ID)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
-from reader.store import dumps  # noqa: E402
+from reader.files.annotation_file import dumps
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False, allow_infinity=False),

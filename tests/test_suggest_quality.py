@@ -3,10 +3,10 @@ never saw the rules (tests/reference2_seed.py): the goals of issue 7, measured w
 
 from __future__ import annotations
 
-from reader.compare import compare_annotations
-from reader.model import DocAnnotations
-from reader.project import Project
-from reader.suggest import suggest_into
+from reader.core.annotations import DocAnnotations
+from reader.files.project import Project
+from reader.review.comparison import compare_annotations
+from reader.suggest.rules import suggest_into
 from tests.conftest import REPO, SEED_ID
 
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from reader.keymap import KeymapError
+from reader.files.keymap import KeymapError
 from reader.tui.app import ReaderApp, create_app
 from reader.tui.article import ArticleView
 from reader.tui.dialogs import ChoiceDialog, TextDialog
@@ -291,7 +291,7 @@ async def test_second_app_on_the_same_document_is_read_only(project):
 
 
 def test_default_keymap_file_lists_every_binding_with_its_own_keys():
-    from reader.keymap import KEYMAP_DIR, read_keymap_file
+    from reader.files.keymap import KEYMAP_DIR, read_keymap_file
     from reader.tui.catalog import known_ids
 
     known = known_ids()
@@ -325,8 +325,8 @@ async def test_the_new_user_scenario_s_2_quit(project):
 
 
 def suggested_project(root):
-    from reader.model import DocAnnotations
-    from reader.suggest import suggest_into
+    from reader.core.annotations import DocAnnotations
+    from reader.suggest.rules import suggest_into
 
     project = make_project(root)
     doc = project.corpus.get(SEED_ID)
@@ -338,7 +338,7 @@ def suggested_project(root):
 
 @pytest.mark.parametrize("keymap", KEYMAPS)
 async def test_suggestions_accept_reject_accept_all_and_undo(tmp_path, keymap):
-    from reader.suggestions import pending_spans
+    from reader.suggest.pending import pending_spans
 
     project, count = suggested_project(tmp_path / "s")
     app = create_app(project, "tester", keymap=keymap)
@@ -394,7 +394,7 @@ async def test_an_unreadable_file_of_the_next_document_keeps_the_current_one_ope
 
 
 def test_an_unreadable_first_document_is_a_one_line_error(tmp_path, capsys):
-    from reader.cli import main
+    from reader.commands.cli import main
 
     project = make_project(tmp_path / "p")
     bad = project.store.path("tester", SEED_ID)

@@ -6,8 +6,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.segment import Segmenter
-from reader.tui.wrap import TAB, Layout
+from reader.core.text import Segmenter
+from reader.view.wrap import TAB, Layout
 
 
 def rows(text: str, width: int) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from reader.model import DocAnnotations, Document
-from reader.schema import default_schema
+from reader.core.annotations import DocAnnotations
+from reader.core.model import Document
+from reader.core.schema import default_schema
 from reader.tui.article import ArticleView
 
 

@@ -14,11 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import UserError
-from ..project import Project, default_annotator
-from .common import (Dropped, Output, check_out, load_records, parse_split, read_marker, split_records,
-                     write_card, write_marker)
-from .importing import ImportReport, import_documents, parse_label_map
+from reader.core.errors import UserError
+from reader.files.project import Project, default_annotator
+from reader.formats.common import (
+    Dropped,
+    Output,
+    check_out,
+    load_records,
+    parse_split,
+    read_marker,
+    split_records,
+    write_card,
+    write_marker,
+)
+from reader.formats.importing import ImportReport, import_documents, parse_label_map
 
 EXPORTERS = {
     "jsonl": "jsonl",

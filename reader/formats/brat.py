@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from .common import Output, Record
-from .importing import Imported
+from reader.core.errors import UserError
+from reader.formats.common import Output, Record
+from reader.formats.importing import Imported
 
 
 def _ids(items: list[dict[str, Any]], prefix: str, our: str) -> dict[str, str]:

@@ -25,10 +25,11 @@ from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
-from ..progress import track  # noqa: F401  (the formats iterate with it)
-from ..errors import UserError
-from ..project import Project
-from ..store import Store, StoreError
+from reader.core.errors import UserError
+from reader.core.progress import track
+from reader.files.annotation_file import StoreError
+from reader.files.project import Project
+from reader.files.store import Store
 
 Record = dict[str, Any]
 SPLIT_NAMES = {1: ("train",), 2: ("train", "test"), 3: ("train", "validation", "test")}

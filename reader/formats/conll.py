@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import Output, Record, dumps, tokenize
+from reader.formats.common import Output, Record, dumps, tokenize
 
 CLOSERS = set("\"'”’»)]}")
 OPENERS = set("\"'“‘«([{")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from .common import Output, Record, dumps, offset_converter
+from reader.formats.common import Output, Record, dumps, offset_converter
 
 COLUMNS = ["doc_id", "annotator", "span_id", "start", "end", "label", "text", "attrs", "note", "sources", "source_texts"]
 

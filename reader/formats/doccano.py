@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..corpus import jsonl_records
-from ..errors import UserError
-from .common import Output, Record, dumps, offset_converter
-from .importing import Imported
+from reader.core.errors import UserError
+from reader.files.corpus import jsonl_records
+from reader.formats.common import Output, Record, dumps, offset_converter
+from reader.formats.importing import Imported
 
 
 def export(out: Output, splits: dict[str, list[Record]], offsets: str = "codepoints", layout: str = "relation", **_: Any) -> None:

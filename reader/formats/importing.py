@@ -37,14 +37,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-from ..corpus import check_name, normalise_text
-from ..errors import UserError
-from ..model import DocAnnotations, Document, InvariantError, Relation, Span, trim_extent
-from ..project import Project, default_annotator
-from ..schema import RelationType, Schema, write_schema
-from ..segment import Segmenter
-from .common import Utf16, track
+from reader.core.annotations import DocAnnotations
+from reader.core.errors import UserError
+from reader.core.model import Document, InvariantError, Relation, Span, trim_extent
+from reader.core.progress import track
+from reader.core.schema import RelationType, Schema
+from reader.core.text import Segmenter
+from reader.files.corpus import check_name, normalise_text
+from reader.files.labels import write_schema
+from reader.files.project import Project, default_annotator
+from reader.formats.common import Utf16
 
 
 @dataclass

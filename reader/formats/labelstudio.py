@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from ..errors import UserError
-from .common import Output, Record, offset_converter, pretty
-from .importing import Imported
+from reader.core.errors import UserError
+from reader.formats.common import Output, Record, offset_converter, pretty
+from reader.formats.importing import Imported
 
 
 def config(schema: Any, records: list[Record]) -> str:

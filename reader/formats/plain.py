@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..corpus import read_documents
-from .importing import Imported
+from reader.files.corpus import read_documents
+from reader.formats.importing import Imported
 
 
 def read(path: Path, fmt: str) -> list[Imported]:

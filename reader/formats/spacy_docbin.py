@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UserError
-from .common import Output, Record, split_at, tokenize
+from reader.core.errors import UserError
+from reader.formats.common import Output, Record, split_at, tokenize
 
 
 def check_available() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from .common import Output, Record, pretty
+from reader.formats.common import Output, Record, pretty
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 AFFIX = 32

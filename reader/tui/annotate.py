@@ -18,14 +18,22 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..errors import UserError
-from ..model import InvariantError, Span, trim_extent
-from ..session import Session
-from ..suggestions import Rejected, accept, accept_all, pending_spans, reject, restore, suggestions_at
-from .article import ArticleView
-from .dialogs import Choice, ChoiceDialog, TextDialog
-from .documents import DocumentsScreen
-from .tag_panel import SpanList, TagPanel, snippet
+from reader.annotate.session import Session
+from reader.core.errors import UserError
+from reader.core.model import InvariantError, Span, trim_extent
+from reader.suggest.pending import (
+    Rejected,
+    accept,
+    accept_all,
+    pending_spans,
+    reject,
+    restore,
+    suggestions_at,
+)
+from reader.tui.article import ArticleView
+from reader.tui.dialogs import Choice, ChoiceDialog, TextDialog
+from reader.tui.documents import DocumentsScreen
+from reader.tui.tag_panel import SpanList, TagPanel, snippet
 
 
 def _label_bindings() -> list[Binding]:
@@ -493,7 +501,7 @@ class AnnotateScreen(Screen):
             self.notify(line, severity="warning", timeout=8)
 
     def action_documents(self) -> None:
-        from ..report import progress
+        from reader.annotate.documents import progress
 
         ann = self.session.annotations  # the open document's latest state, saved or not yet
         rows = [

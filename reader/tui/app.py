@@ -13,13 +13,13 @@ from typing import Iterable
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-from ..errors import UserError
-from ..keymap import Keymap, load_keymap
-from ..project import Project
-from ..session import Session
-from .annotate import AnnotateScreen
-from .base_app import KeyedApp
-from .help import HelpRow
+from reader.annotate.session import Session
+from reader.core.errors import UserError
+from reader.files.keymap import Keymap, load_keymap
+from reader.files.project import Project
+from reader.tui.annotate import AnnotateScreen
+from reader.tui.base_app import KeyedApp
+from reader.tui.help import HelpRow
 
 
 class ReaderApp(KeyedApp):
@@ -62,8 +62,8 @@ class ReaderApp(KeyedApp):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, AnnotateScreen):
             return
-        from .article import ArticleView
-        from .catalog import bindings
+        from reader.tui.article import ArticleView
+        from reader.tui.catalog import bindings
 
         article = screen.query_one(ArticleView)
         for where, binding in bindings():
@@ -78,7 +78,7 @@ def create_app(project: Project, annotator: str, doc_ids: list[str] | None = Non
     """The app on `project`, opening the first of `doc_ids` (default: the first document)."""
     from textual.keys import _normalize_key_list
 
-    from .catalog import known_ids
+    from reader.tui.catalog import known_ids
 
     corpus = project.corpus
     ids = list(doc_ids or [])

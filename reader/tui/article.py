@@ -42,13 +42,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from ..model import DocAnnotations, Span
-from ..schema import Schema
-from ..segment import Segmenter
-from .paint import Palette, SpanIndex, paint_row
-from .moves import target
-from .palette import make_palette
-from .wrap import Layout, Row
+from reader.core.annotations import DocAnnotations
+from reader.core.model import Span
+from reader.core.schema import Schema
+from reader.core.text import Segmenter
+from reader.tui.palette import make_palette
+from reader.view.moves import target
+from reader.view.paint import Palette, SpanIndex, paint_row
+from reader.view.wrap import Layout, Row
 
 MEASURE = 88
 """Widest text column in cells: longer lines are hard to read (a wide pane keeps the rest blank)."""

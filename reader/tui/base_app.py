@@ -9,8 +9,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
-from ..keymap import KEYMAP_DIR, Keymap
-from .help import HelpRow, HelpScreen
+from reader.files.keymap import KEYMAP_DIR, Keymap
+from reader.tui.help import HelpRow, HelpScreen
 
 
 def short_path(path: str) -> str:
@@ -57,7 +57,7 @@ class KeyedApp(App):
         self.exit()
 
     def help_rows(self) -> list[HelpRow]:
-        from .catalog import bindings
+        from reader.tui.catalog import bindings
 
         rows = []
         for where, binding in bindings():

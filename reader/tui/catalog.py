@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from .annotate import AnnotateScreen
-from .article import ArticleView
-from .dialogs import ChoiceDialog, Choices, LineInput, TextDialog
-from .documents import DocumentsScreen, DocumentTable
-from .help import HelpScreen
-from .review import ReviewScreen
-from .tag_panel import SpanList
+from reader.tui.annotate import AnnotateScreen
+from reader.tui.article import ArticleView
+from reader.tui.dialogs import ChoiceDialog, Choices, LineInput, TextDialog
+from reader.tui.documents import DocumentsScreen, DocumentTable
+from reader.tui.help import HelpScreen
+from reader.tui.review import ReviewScreen
+from reader.tui.tag_panel import SpanList
 
 WHERE = {
     "KeyedApp": "anywhere",
@@ -33,7 +33,9 @@ WHERE = {
 
 
 def binding_classes() -> list[type]:
-    from .base_app import KeyedApp  # the apps' own bindings (quit): both apps build on it
+    from reader.tui.base_app import (
+        KeyedApp,  # the apps' own bindings (quit): both apps build on it
+    )
 
     return [KeyedApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
             DocumentsScreen, DocumentTable, HelpScreen, ReviewScreen]

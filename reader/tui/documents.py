@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
-from ..report import DocProgress
+from reader.annotate.documents import DocProgress
 
 STATUS_STYLE = {"done": "bold green", "in-progress": "yellow", "todo": "dim", "unreadable": "bold red"}
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 

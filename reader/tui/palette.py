@@ -12,8 +12,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.widget import Widget
 
-from ..schema import Schema
-from .paint import Palette
+from reader.core.schema import Schema
+from reader.view.paint import Palette
 
 TINT = 0.35
 """How much of the label colour goes into a span's background."""

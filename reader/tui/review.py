@@ -22,15 +22,20 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..adjudicate import AdjudicationError
-from ..compare import Link
-from ..errors import UserError
-from ..model import InvariantError, Span, trim_extent
-from ..review_session import MergedView, ReviewSession, display_annotations, merged_view
-from .article import ArticleView
-from .dialogs import Choice, ChoiceDialog
-from .review_panel import ReviewPanel
-from .tag_panel import snippet
+from reader.core.errors import UserError
+from reader.core.model import InvariantError, Span, trim_extent
+from reader.review.adjudication import AdjudicationError
+from reader.review.alignment import Link
+from reader.review.session import (
+    MergedView,
+    ReviewSession,
+    display_annotations,
+    merged_view,
+)
+from reader.tui.article import ArticleView
+from reader.tui.dialogs import Choice, ChoiceDialog
+from reader.tui.review_panel import ReviewPanel
+from reader.tui.tag_panel import snippet
 
 
 def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = True) -> Binding:

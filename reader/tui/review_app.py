@@ -7,13 +7,12 @@ owns the `ReviewSession`; quitting waits for the last save and refuses to drop o
 
 from __future__ import annotations
 
-
-from ..keymap import Keymap, load_keymap
-from ..project import Project
-from ..review_session import ReviewSession
-from .base_app import KeyedApp
-from .help import HelpRow
-from .review import ReviewScreen
+from reader.files.keymap import Keymap, load_keymap
+from reader.files.project import Project
+from reader.review.session import ReviewSession
+from reader.tui.base_app import KeyedApp
+from reader.tui.help import HelpRow
+from reader.tui.review import ReviewScreen
 
 
 class ReviewApp(KeyedApp):
@@ -55,7 +54,7 @@ def create_review_app(
     is opened (and its gold locked) here, not in `on_mount`."""
     from textual.keys import _normalize_key_list
 
-    from .catalog import known_ids
+    from reader.tui.catalog import known_ids
 
     session = ReviewSession(project, a, b, into, doc_ids)
     loaded_keymap = load_keymap(keymap, known_ids(), _normalize_key_list, project.path)

@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from ..compare import Disagreement
-from ..review_session import ReviewSession, context, describe
+from reader.review.alignment import Disagreement
+from reader.review.session import ReviewSession, context, describe
 
 KIND_NAMES = {
     "boundary": "boundary: same label, different extent",

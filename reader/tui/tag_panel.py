@@ -21,8 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from ..model import DocAnnotations, Span
-from ..schema import Schema
+from reader.core.annotations import DocAnnotations
+from reader.core.model import Span
+from reader.core.schema import Schema
 
 
 def snippet(text: str, width: int) -> str:

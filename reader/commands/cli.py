@@ -1,0 +1,298 @@
+"""The `reader` command line: argument parsing only; each subcommand calls one function below it.
+
+Exit status: 0 success, 1 problems found, 2 bad usage or bad input (one line on stderr naming the
+file and what is wrong, never a traceback for a user's mistake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from reader.core.errors import UserError
+from reader.files.project import Project, default_annotator
+
+COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "validate", "stats", "show")
+EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "webanno", "csv")
+IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio")
+
+
+class NotAvailable(UserError):
+    def __init__(self, command: str) -> None:
+        super().__init__(f"'reader {command}' is not yet available in this version")
+
+
+class UsageError(UserError):
+    """A mistake in the command's words; its message already starts with the command's name."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def _common() -> argparse.ArgumentParser:
+    # SUPPRESS: a subcommand's own default must not overwrite `reader --project DIR COMMAND`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS, help="the annotation project (default: .)")
+    return common
+
+
+def build_parser() -> ArgumentParser:
+    common = _common()
+    parser = ArgumentParser(
+        prog="reader",
+        description="Annotate news text in the terminal: claims, quotes, allegations and their sources.",
+    )
+    parser.add_argument("--project", metavar="DIR", default=".", help="the annotation project (default: .)")
+    sub = parser.add_subparsers(dest="command", parser_class=ArgumentParser, metavar="COMMAND")
+
+    p = sub.add_parser("annotate", parents=[common], help="open the app (the default command)")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
+    p.add_argument("--annotator", metavar="NAME")
+    p.add_argument("--keymap", metavar="NAME|PATH", default="default")
+    p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("export", parents=[common], help="export the corpus as a labelled dataset")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--annotator", metavar="NAME")
+    who.add_argument("--gold", action="store_true", help="export the adjudicated set")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--split", metavar="0.8,0.1,0.1")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints",
+                   help="utf16: offsets in UTF-16 code units, as doccano and Label Studio count")
+    p.add_argument("--conll-layout", choices=("conll", "hf"), default="conll",
+                   help="conll: token<TAB>tag files; hf: Hugging Face tokens/ner_tags jsonl")
+    p.add_argument("--doccano-layout", choices=("relation", "seq"), default="relation",
+                   help="relation: entities and relations; seq: sequence labelling [start, end, label]")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", parents=[common], help="bring texts and annotations into the project")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", required=True, choices=IMPORT_FORMATS)
+    p.add_argument("--annotator", metavar="NAME")
+    p.add_argument("--label-map", metavar="OLD=NEW,...")
+    p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("diff", parents=[common], help="agreement figures and disagreements of two annotators")
+    p.add_argument("a", metavar="ANNOTATOR_A")
+    p.add_argument("b", metavar="ANNOTATOR_B")
+    p.add_argument("--doc", metavar="DOC_ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("review", parents=[common], help="adjudicate two annotators into a gold set")
+    p.add_argument("a", metavar="ANNOTATOR_A")
+    p.add_argument("b", metavar="ANNOTATOR_B")
+    p.add_argument("--into", default="gold", metavar="NAME")
+    p.add_argument("--keymap", metavar="NAME|PATH", default="default")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("suggest", parents=[common], help="write rule-based suggestions for review")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
+    p.add_argument("--annotator", metavar="NAME")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("validate", parents=[common], help="check every annotation file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stats", parents=[common], help="documents, annotators and label counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("show", parents=[common], help="a readable listing of one annotation file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--textconv", action="store_true", help="never fail: show a file that is not an annotation file as it is (for git)")
+    p.set_defaults(func=cmd_show)
+    return parser
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from reader.tui.app import create_app  # Textual only loads for the app
+
+    app = create_app(Project(args.project).require(), annotator_of(args), args.doc_ids, args.keymap)
+    app.run()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.formats import export
+
+    layout = {"conll": args.conll_layout, "doccano": args.doccano_layout}.get(args.format)
+    report = export(
+        Project(args.project).require(),
+        args.format,
+        Path(args.out),
+        annotator=None if args.gold else annotator_of(args),
+        gold=args.gold,
+        split=args.split,
+        seed=args.seed,
+        offsets=args.offsets,
+        **({"layout": layout} if layout else {}),
+    )
+    for notice in report.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    if report.dropped:
+        reasons: dict[str, int] = {}
+        for item in report.dropped:
+            reasons[item.reason.split(":")[0]] = reasons.get(item.reason.split(":")[0], 0) + 1
+        detail = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+        print(f"reader: {len(report.dropped)} items not written ({detail}); listed in {report.out / 'README.md'}",
+              file=sys.stderr)
+    splits = ", ".join(f"{name} {n}" for name, n in report.splits.items())
+    print(f"exported {report.documents} documents, {report.spans} spans, {report.relations} relations "
+          f"as {args.format} to {report.out} ({splits})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from reader.formats import import_paths
+
+    report = import_paths(
+        Path(args.project), args.paths, args.format,
+        annotator=args.annotator, label_map=args.label_map, offsets=args.offsets,
+    )
+    for notice in report.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    who = f" by {', '.join(report.annotators)}" if report.annotators else ""
+    print(f"imported {report.documents} documents ({report.new_seeds} new in seeds/), "
+          f"{report.spans} spans and {report.relations} relations{who}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from reader.review.diff import compare_project, format_diff
+
+    result = compare_project(
+        Project(args.project).require(), args.a, args.b, doc_id=args.doc, progress=sys.stderr.isatty()
+    )
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_diff(result))
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Adjudicate A and B into `--into` (default gold) over the documents both annotated."""
+    from reader.files.corpus import check_name
+    from reader.tui.review_app import (
+        create_review_app,  # Textual only loads for the app
+    )
+
+    for role, name in (("annotator", args.a), ("annotator", args.b), ("annotator", args.into)):
+        check_name(role, name)
+    app = create_review_app(Project(args.project).require(), args.a, args.b, args.into, keymap=args.keymap)
+    app.run()
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """Write fresh suggestions into the annotator's files, never over their spans; one line per document."""
+    from reader.suggest.run import suggest_documents
+
+    project = Project(args.project).require()
+    if not args.doc_ids:
+        for error in project.corpus.errors:
+            print(f"reader: {error}", file=sys.stderr)
+    skipped = 0
+    for outcome in suggest_documents(project, annotator_of(args), args.doc_ids):
+        for note in outcome.notes:
+            print(f"reader: {note}", file=sys.stderr)
+        if outcome.report is None:
+            skipped += 1
+        else:
+            print(outcome.report)
+    return 1 if skipped or (project.corpus.errors and not args.doc_ids) else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from reader.commands.validate import validate
+
+    problems = validate(Project(args.project).require())
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("ok: every annotation file matches the corpus and the schema")
+    return 1 if problems else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from reader.commands.stats import format_stats, stats
+
+    data = stats(Project(args.project).require())
+    print(json.dumps(data, indent=2, sort_keys=True) if args.json else format_stats(data))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from reader.commands.show import show
+
+    path = Path(args.file)
+    if not path.is_absolute() and not path.exists():
+        path = Path(args.project) / path
+    sys.stdout.write(show(path, textconv=args.textconv))
+    return 0
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`reader [DOC_ID ...]` means `reader annotate [DOC_ID ...]`."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            return argv
+        if arg == "--project":
+            i += 2
+            continue
+        if arg.startswith("--project="):
+            i += 1
+            continue
+        if arg in COMMANDS:
+            return argv
+        break
+    return argv[:i] + ["annotate"] + argv[i:]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(_with_default_command(argv))
+        handler: Callable[[argparse.Namespace], int] = args.func
+        return handler(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder where a file should be, a read-only disk, no permission...
+        where = exc.filename if exc.filename is not None else "reader"
+        print(f"reader: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def annotator_of(args: argparse.Namespace) -> str:
+    return getattr(args, "annotator", None) or default_annotator()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
