@@ -280,6 +280,14 @@ class DocAnnotations:
             del self._log[:2048]
             self._log_since = self._log[0][0] - 1
 
+    def set_suggestions(self, spans: Iterable[Span] | None = None, relations: Iterable[Relation] | None = None) -> None:
+        """Replace the pending suggestions (either table; None keeps it), so that views see the change."""
+        if spans is not None:
+            self.suggested_spans = list(spans)
+        if relations is not None:
+            self.suggested_relations = list(relations)
+        self.version += 1
+
     def put_loaded(self, span: Span) -> bool:
         """Add a span while loading (no undo entry); False if it breaks an invariant or its id is taken."""
         if span.id in self.spans:

@@ -78,8 +78,7 @@ def _sync(ann: DocAnnotations) -> None:
         stash[real_id] = ghost
         renames[ghost.id] = real_id
     if len(keep) != len(ann.suggested_spans) or back:
-        ann.suggested_spans = keep
-        ann.version += 1
+        ann.set_suggestions(keep)
     _rename_ends(ann, renames)
 
 
@@ -210,22 +209,24 @@ def reject(ann: DocAnnotations, suggestion_id: str) -> Rejected:
         out.relations = [r for r in ann.suggested_relations if r.id == suggestion_id]
         if not out.relations:
             raise UserError(f"no suggestion {suggestion_id!r}")
-    ann.suggested_spans = [g for g in ann.suggested_spans if g not in out.spans]
-    ann.suggested_relations = [r for r in ann.suggested_relations if r not in out.relations]
-    ann.version += 1
+    ann.set_suggestions(
+        [g for g in ann.suggested_spans if g not in out.spans],
+        [r for r in ann.suggested_relations if r not in out.relations],
+    )
     return out
 
 
 def restore(ann: DocAnnotations, rejected: Rejected) -> None:
     """Put back what `reject` removed (the view's undo of a reject)."""
     have = {g.id for g in ann.suggested_spans}
-    ann.suggested_spans = sorted(
-        ann.suggested_spans + [g for g in rejected.spans if g.id not in have],
-        key=lambda g: (g.start, -g.end, g.label, g.id),
-    )
     have_rel = {r.id for r in ann.suggested_relations}
-    ann.suggested_relations = ann.suggested_relations + [r for r in rejected.relations if r.id not in have_rel]
-    ann.version += 1
+    ann.set_suggestions(
+        sorted(
+            ann.suggested_spans + [g for g in rejected.spans if g.id not in have],
+            key=lambda g: (g.start, -g.end, g.label, g.id),
+        ),
+        ann.suggested_relations + [r for r in rejected.relations if r.id not in have_rel],
+    )
     _sync(ann)
 
 

@@ -711,7 +711,6 @@ def suggest_into(ann: DocAnnotations, cues: Cues | None = None) -> SuggestReport
         seen.add((head, tail))
         rels.append(Relation(f"gr{len(rels) + 1}", head, tail, r.label))
     forget_accepted(ann)
-    ann.suggested_spans, ann.suggested_relations = kept, rels
-    ann.version += 1
+    ann.set_suggestions(kept, rels)
     report.links = len(rels)
     return report
