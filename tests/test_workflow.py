@@ -403,3 +403,46 @@ def test_an_unreadable_first_document_is_a_one_line_error(tmp_path, capsys):
     assert main(["--project", str(project.path), "annotate", "--annotator", "tester"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"reader: {bad}:1: not valid JSON") and len(err.splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- the session, headless
+
+
+def test_a_save_that_keeps_failing_keeps_the_session_on_its_document(tmp_path, monkeypatch):
+    from reader.annotate.session import Session
+    from reader.core.errors import UserError
+
+    project = make_project(tmp_path / "two", {"a-first": "First story.\n", "b-second": "Second story here.\n"})
+    session = Session(project, "tester")
+    session.open("a-first")
+    real = project.store.save
+
+    def full(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(project.store, "save", full)
+    session.annotations.add_span(0, 5, "claim")
+    session.edited()
+    with pytest.raises(UserError, match=r"could not save a-first; staying on it \(disk full\)"):
+        session.open("b-second", timeout=0.5)
+    assert session.doc_id == "a-first" and not session.readonly
+    lock = project.store.lock("tester", "b-second")
+    assert lock is not None  # the next document's lock was given back
+    lock.release()
+    monkeypatch.setattr(project.store, "save", real)
+    assert session.leave()
+    assert [s["text"] for s in json.loads(project.store.path("tester", "a-first").read_text())["spans"].values()] == ["First"]
+
+
+def test_opening_the_open_document_again_keeps_it_as_it_is(tmp_path):
+    from reader.annotate.session import Session
+
+    project = make_project(tmp_path / "two", {"a-first": "First story.\n", "b-second": "Second story here.\n"})
+    session = Session(project, "tester")
+    session.open("a-first")
+    session.annotations.add_span(0, 5, "claim")
+    session.edited()
+    assert session.open("a-first") == []
+    assert not session.readonly and len(session.annotations.spans) == 1  # not reread, not locked out by itself
+    assert session.neighbour(1) == "b-second" and session.neighbour(-1) is None
+    assert session.leave()

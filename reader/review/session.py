@@ -1,10 +1,12 @@
 """One reviewer adjudicating two annotators over their shared documents: the open `Review`, its lock,
 its saves, and the progress over every document.
 
-Headless, like `session.Session` for annotating, so that what the review screen does (open, settle,
-undo, switch, resume, never lose a save) is tested without a terminal. The screen calls `settle`,
-`hand_edit` and `undo`; each queues a save of the gold and its decisions through `save_review` on
-the autosave thread, so no key waits for the disk and a failed save is retried, never dropped.
+Headless, like `reader.annotate.session.Session` for annotating and on the same base
+(`reader.annotate.base.DocumentSession`: open, leave, the lock, the neighbours), so that what the
+review screen does (open, settle, undo, switch, resume, never lose a save) is tested without a
+terminal. The screen calls `settle`, `hand_edit` and `undo`; each queues a save of the gold and its
+decisions through `save_review` on the autosave thread, so no key waits for the disk and a failed
+save is retried, never dropped.
 
 `merged_view` is what the article shows: the gold as it stands (agreements and settled choices,
 drawn normally) plus, for every unsettled disagreement, each side's span marked by whose it is.
@@ -15,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
+from reader.annotate.base import DocumentSession
 from reader.core.annotations import DocAnnotations
 from reader.core.errors import UserError
 from reader.core.model import Span
-from reader.files.autosave import AutoSaver
+from reader.files.store import Loaded
 from reader.review.adjudication import (
     Review,
     check_reviewers,
@@ -28,8 +31,6 @@ from reader.review.adjudication import (
 )
 from reader.review.alignment import Disagreement, Link, Unit
 from reader.review.diff import shared_documents
-
-SIDES = ("a", "b", "both")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def display_annotations(review: Review, view: MergedView) -> DocAnnotations:
     return DocAnnotations(review.gold.document, review.gold.schema, view.spans)
 
 
-class ReviewSession:
+class ReviewSession(DocumentSession):
     """Review of annotators `a` and `b` into annotator `into`, one document open at a time."""
 
     def __init__(
@@ -116,8 +117,6 @@ class ReviewSession:
         doc_ids: list[str] | None = None,
         report_save: Callable[[str | None], None] = lambda error: None,
     ) -> None:
-        self.project, self.a, self.b, self.into = project, a, b, into
-        self.report_save = report_save
         check_reviewers(a, b, into)
         shared, _skipped = shared_documents(project, a, b)
         if doc_ids:
@@ -127,84 +126,40 @@ class ReviewSession:
         if not shared:
             raise UserError(f"annotators {a!r} and {b!r} share no document: nothing to review")
         check_target(project, into)
-        self.doc_ids: list[str] = shared
+        super().__init__(project, into, shared, report_save)
+        self.a, self.b, self.into = a, b, into
         self.counts: dict[str, tuple[int, int]] = {}
         """doc id -> (settled, disagreements), for the progress over every document."""
         for doc_id in shared:
             review, _ = open_review(project, a, b, doc_id, into)
             self.counts[doc_id] = (review.settled, len(review))
         self.review: Review | None = None
-        self.loaded: Any = None
-        self.saver: AutoSaver | None = None
+        """The open document's review (None when none is open); `loaded` is its gold's file."""
 
     # ----------------------------------------------------------------- documents
-
-    @property
-    def doc_id(self) -> str:
-        assert self.review is not None, "no document open"
-        return self.review.gold.document.id
-
-    @property
-    def index(self) -> int:
-        return self.doc_ids.index(self.doc_id)
-
-    @property
-    def readonly(self) -> bool:
-        return self.loaded is not None and self.loaded.readonly
 
     def first_document(self) -> str:
         """Where a review resumes: the first document with something left to settle."""
         return next((d for d in self.doc_ids if self.counts[d][0] < self.counts[d][1]), self.doc_ids[0])
 
-    def neighbour(self, step: int) -> str | None:
-        i = self.index + step
-        return self.doc_ids[i] if 0 <= i < len(self.doc_ids) else None
+    def _read(self, doc_id: str) -> tuple[Review, Loaded]:
+        """A, B and the gold so far; an unreadable A, B, gold or decisions file is a UserError."""
+        return open_review(self.project, self.a, self.b, doc_id, self.into, lock=True)
 
-    def open(self, doc_id: str) -> list[str]:
-        """Open `doc_id` and then leave the open document (saved, its lock released); returns what the
-        store repaired.
+    def _writer(self, loaded: Loaded) -> Callable[[Any], object]:
+        """The gold and its decisions, both (`save_review`)."""
+        return lambda snap: save_review(self.project, snap, self.into, loaded.lock)
 
-        The new document is opened first: when it cannot be (an unreadable A, B, gold or decisions
-        file) the UserError says so and the open document stays open, locked and saving, as before.
-        The open one's last save is waited for first, so a save that keeps failing keeps the reviewer
-        on it. Opening the document already open does nothing.
-
-        A document opened for the first time gets its gold (the agreements) saved at once, so a
+    def _entered(self, opened: Review) -> None:
+        """A document opened for the first time gets its gold (the agreements) saved at once, so a
         document with nothing to settle is in the gold too."""
-        if self.review is not None:
-            if doc_id == self.doc_id:
-                return []
-            if self.saver is not None and not self.saver.flush(10.0):
-                raise UserError(f"could not save {self.doc_id}; staying on it ({self.saver.last_error})")
-        review, loaded = open_review(self.project, self.a, self.b, doc_id, self.into, lock=True)
-        if not self.leave():
-            if loaded.lock is not None:
-                loaded.lock.release()
-            raise UserError(f"could not save {self.doc_id}; staying on it ({self.saver.last_error if self.saver else ''})")
-        self.review, self.loaded = review, loaded
-        if not loaded.readonly:
-            self.saver = AutoSaver(
-                self.project.store, self.into, loaded.lock, lambda error: self.report_save(error),
-                save=lambda snap: save_review(self.project, snap, self.into, loaded.lock),
-            )
-            if review.fresh:
-                self.saver.request(review)
+        self.review = opened
+        if self.saver is not None and opened.fresh:
+            self.saver.request(opened)
         self._count()
-        return list(loaded.report)
 
-    def leave(self, timeout: float = 10.0) -> bool:
-        """Wait for the open document's last save and release its lock; False (still open) if it fails."""
-        if self.review is None:
-            return True
-        if self.saver is not None:
-            if not self.saver.flush(timeout):
-                return False
-            self.saver.close(timeout)
-            self.saver = None
-        if self.loaded is not None and self.loaded.lock is not None:
-            self.loaded.lock.release()
-        self.review = self.loaded = None
-        return True
+    def _left(self) -> None:
+        self.review = None
 
     # ----------------------------------------------------------------- settling
 
@@ -251,11 +206,6 @@ class ReviewSession:
 
     def documents_left(self) -> list[str]:
         return [d for d in self.doc_ids if self.counts[d][0] < self.counts[d][1]]
-
-    def describe_side(self, side: Unit | Link | None) -> str:
-        """One line for a side of a disagreement: label, offsets and text (for the panel)."""
-        assert self.review is not None
-        return describe(side, self.review.a.text)
 
 
 def describe(side: Unit | Link | None, text: str, width: int = 48) -> str:
