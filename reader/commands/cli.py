@@ -20,11 +20,6 @@ EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "
 IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio")
 
 
-class NotAvailable(UserError):
-    def __init__(self, command: str) -> None:
-        super().__init__(f"'reader {command}' is not yet available in this version")
-
-
 class UsageError(UserError):
     """A mistake in the command's words; its message already starts with the command's name."""
 

@@ -42,7 +42,6 @@ class AutoSaver:
         self.lock = lock
         self.report = report
         self.saves = 0
-        self.failures = 0
         self.last_error: str | None = None
         self._pending: DocAnnotations | None = None
         self._busy = False
@@ -56,11 +55,6 @@ class AutoSaver:
         with self._cond:
             self._pending = annotations.snapshot()
             self._cond.notify_all()
-
-    @property
-    def dirty(self) -> bool:
-        with self._cond:
-            return self._pending is not None or self._busy
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every requested save is on disk; False if one is still failing after `timeout`."""
@@ -97,7 +91,6 @@ class AutoSaver:
                     self.store.save(self.annotator, snapshot, lock=self.lock)
             except Exception as exc:  # kept and retried: a save is never dropped
                 attempt += 1
-                self.failures += 1
                 self.last_error = str(exc)
                 with self._cond:
                     if self._pending is None:
