@@ -266,11 +266,11 @@ def test_labelstudio_tasks_and_config(proj, want, tmp_path):
     assert got == want
 
 
-def test_webanno_selectors_anchor_with_anchorpoint(proj, want, tmp_path):
+def test_w3c_selectors_anchor_with_anchorpoint(proj, want, tmp_path):
     pytest.importorskip("anchorpoint")
     from anchorpoint.textselectors import TextPositionSelector, TextQuoteSelector
 
-    run(proj, "webanno", tmp_path / "out")
+    run(proj, "w3c", tmp_path / "out")
     collection = json.loads((tmp_path / "out" / "data.jsonld").read_text("utf-8"))
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld" and collection["type"] == "AnnotationCollection"
     items = collection["first"]["items"]
@@ -312,7 +312,7 @@ def test_csv_one_row_a_span(proj, want, tmp_path):
     assert got == want
 
 
-FORMATS = ["jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "webanno", "csv"]
+FORMATS = ["jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "csv"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

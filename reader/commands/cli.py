@@ -16,7 +16,7 @@ from reader.core.errors import UserError
 from reader.files.project import Project, default_annotator
 
 COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "validate", "stats", "show")
-EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "webanno", "csv")
+EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "csv")
 IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio")
 
 

@@ -36,7 +36,7 @@ EXPORTERS = {
     "brat": "brat",
     "doccano": "doccano",
     "labelstudio": "labelstudio",
-    "webanno": "webanno",
+    "w3c": "w3c",
     "csv": "csv_rows",
 }
 IMPORTERS = {

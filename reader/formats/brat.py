@@ -7,10 +7,24 @@ import joins fragments separated only by whitespace back into one span. Span `sN
 relation `rN` is `RN`, so ids survive the round trip. Notes become `#N<TAB>AnnotatorNotes TN`
 (a line break or tab in a note becomes a space: brat notes are one line).
 
+Binary attributes (every value of the key is `true`, as the import reads brat's `A1<TAB>Negated T1`)
+are written back in brat's binary form. `annotation.conf` declares `<OVERLAP> Arg1:<ENTITY>,
+Arg2:<ENTITY>, <OVL-TYPE>:<ANY>`: spans here may nest, cross and coincide, and without the
+declaration brat's verifier (`verify_annotations.py`) rejects every overlap.
+
 Import: besides T, R, A/M and notes, truly discontinuous spans (text between the fragments) become
 one span a fragment, and events (`E1<TAB>Type:T3 Role:T4`) become their trigger span linked to each
-argument with the role as the relation type; equivalences (`*`) become `Equiv` links. Each is
-reported with a notice; normalisations (`N`) are skipped with a notice.
+argument with the role as the relation type (`Theme2` is a `Theme`); equivalences (`*`) become
+`Equiv` links. Each is reported with a notice that counts the links actually made; normalisations
+(`N`) are skipped with a notice.
+
+Events that share a trigger (BioNLP data does this all the time: `E1 Binding:T5 Theme:T2`, `E2
+Binding:T5 Theme:T3`) are not folded into one span: each event gets a span of its own on the
+trigger's text, noted `brat event E2 (trigger T5, shared with E1)`, so two events with the same
+argument and role stay two links and a modifier (`A1 Negation E2`) marks only its own event. This
+is how INCEpTION imports brat events too (one stacked span per event). Within one event, an
+argument given twice under one role, or an event that takes its own trigger as an argument, is one
+or no link: the notice says so.
 """
 
 from __future__ import annotations
@@ -48,7 +62,12 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def ann_text(record: Record) -> str:
+OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
+"""brat's declaration that any span may nest in, cross or coincide with any other (configuration.html)."""
+
+
+def ann_text(record: Record, binary: frozenset[str] = frozenset()) -> str:
+    """The `.ann` of one record; attributes named in `binary` are written in brat's binary form."""
     text = record["text"]
     tids = _ids(record["spans"], "T", "s")
     rids = _ids(record["relations"], "R", "r")
@@ -68,10 +87,35 @@ def ann_text(record: Record) -> str:
     for rel in record["relations"]:
         lines.append(f"{rids[rel['id']]}\t{rel['label']} Arg1:{tids[rel['head']]} Arg2:{tids[rel['tail']]}")
     for n, (key, tid, value) in enumerate(attrs, 1):
-        lines.append(f"A{n}\t{key} {tid} {value}")
+        lines.append(f"A{n}\t{key} {tid}" if key in binary else f"A{n}\t{key} {tid} {value}")
     for n, (tid, note) in enumerate(notes, 1):
         lines.append(f"#{n}\tAnnotatorNotes {tid}\t{note}")
     return "".join(line + "\n" for line in lines)
+
+
+def attribute_values(schema: Any, records: list[Record]) -> dict[str, tuple[list[str], list[str]]]:
+    """attribute key -> (labels that take it, its values), from the schema and the data."""
+    attributes: dict[str, tuple[list[str], list[str]]] = {}
+    if schema is not None:
+        for label, attrs in schema.attributes.items():
+            for key, values in attrs.items():
+                owners, vals = attributes.setdefault(key, ([], []))
+                owners.append(label)
+                vals.extend(v for v in values if v not in vals)
+    for r in records:
+        for s in r["spans"]:
+            for key, value in s["attrs"].items():
+                owners, vals = attributes.setdefault(key, ([], []))
+                if s["label"] not in owners:
+                    owners.append(s["label"])
+                if value not in vals:
+                    vals.append(value)
+    return attributes
+
+
+def binary_keys(attributes: dict[str, tuple[list[str], list[str]]]) -> frozenset[str]:
+    """Keys whose only value is `true`: brat's binary attributes (`A1<TAB>Negated T1`, which the import reads as true)."""
+    return frozenset(key for key, (_owners, vals) in attributes.items() if vals == ["true"])
 
 
 def annotation_conf(schema: Any, records: list[Record]) -> str:
@@ -90,38 +134,29 @@ def annotation_conf(schema: Any, records: list[Record]) -> str:
                 heads.append(by_id[rel["head"]])
             if by_id[rel["tail"]] not in tails:
                 tails.append(by_id[rel["tail"]])
-    attributes: dict[str, tuple[list[str], list[str]]] = {}
-    if schema is not None:
-        for label, attrs in schema.attributes.items():
-            for key, values in attrs.items():
-                owners, vals = attributes.setdefault(key, ([], []))
-                owners.append(label)
-                vals.extend(v for v in values if v not in vals)
-    for r in records:
-        for s in r["spans"]:
-            for key, value in s["attrs"].items():
-                owners, vals = attributes.setdefault(key, ([], []))
-                if s["label"] not in owners:
-                    owners.append(s["label"])
-                if value not in vals:
-                    vals.append(value)
-    out = ["[entities]", *labels, "", "[relations]"]
+    attributes = attribute_values(schema, records)
+    binary = binary_keys(attributes)
+    out = ["[entities]", *labels, "", "[relations]", OVERLAP]
     for name, (heads, tails) in relations.items():
         out.append(f"{name}\tArg1:{'|'.join(heads)}, Arg2:{'|'.join(tails)}")
     out += ["", "[events]", "", "[attributes]"]
     for key, (owners, vals) in attributes.items():
-        out.append(f"{key}\tArg:{'|'.join(owners)}, Value:{'|'.join(vals)}")
+        if key in binary:
+            out.append(f"{key}\tArg:{'|'.join(owners)}")
+        else:
+            out.append(f"{key}\tArg:{'|'.join(owners)}, Value:{'|'.join(vals)}")
     return "\n".join(out) + "\n"
 
 
 def export(out: Output, splits: dict[str, list[Record]], schema: Any = None, **_: Any) -> None:
     all_records = [r for recs in splits.values() for r in recs]
     out.write_text("annotation.conf", annotation_conf(schema, all_records))
+    binary = binary_keys(attribute_values(schema, all_records))
     for name, records in splits.items():
         folder = "" if name == "data" else f"{name}/"
         for record in records:
             out.write_text(f"{folder}{record['id']}.txt", record["text"])
-            out.write_text(f"{folder}{record['id']}.ann", ann_text(record))
+            out.write_text(f"{folder}{record['id']}.ann", ann_text(record, binary))
     out.notes.append("brat standoff: `<doc>.txt` (line breaks `\\n`) and `<doc>.ann`; offsets in code points; "
                      "a span across a line break is written as fragments `s e;s e`; `annotation.conf` at the root"
                      + (", one folder a split." if "data" not in splits else "."))
@@ -155,7 +190,6 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
     except UnicodeDecodeError:
         raise UserError("not UTF-8", ann) from None
     rels, attrs, notes, events, equivs = [], [], [], [], []
-    triggers: dict[str, str] = {}
     for number, line in enumerate(lines, 1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -200,7 +234,6 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
             m = _E.fullmatch(line)
             if not m:
                 raise UserError("not a brat event (E1<TAB>Type:T1 Role:T2 ...)", ann, number)
-            triggers[m.group(1)] = m.group(3)
             args = [a.split(":", 1) for a in m.group(4).split()]
             events.append((m.group(1), m.group(2), m.group(3), args, number))
         elif kind == "#":
@@ -218,12 +251,25 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
         else:
             raise UserError(f"unknown brat annotation line {line.split(chr(9))[0]!r}", ann, number)
     spans = {s["key"]: s for s in doc.spans}
+    event_span = _event_spans(doc, ann, events, spans)
 
     def span_of(ref: str, number: int) -> str:
-        key = _key(triggers.get(ref, ref))
+        key = event_span.get(ref) or _key(ref)
         if key not in spans:
             raise UserError(f"{ref} is not a text-bound annotation in this file", ann, number)
         return key
+
+    made: set[tuple[str, str, str]] = set()
+
+    def link(head: str, tail: str, label: str, key: str | None, number: int) -> str | None:
+        """Add one link; None if it was made, else why not (the caller's notice says so)."""
+        if head == tail:
+            return "links a span to itself"
+        if (head, tail, label) in made:
+            return "repeats a link already made"
+        made.add((head, tail, label))
+        doc.add_relation(head, tail, label, key, number)
+        return None
 
     for name, ref, value, number in attrs:
         if ref.startswith("R"):
@@ -237,16 +283,54 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
         span = spans[span_of(ref, number)]
         span["note"] = "\n".join(x for x in (span["note"], note) if x)
     for rid, label, a, b, number in rels:
-        doc.add_relation(span_of(a, number), span_of(b, number), label, "r" + rid[1:] if rid[1:].isdigit() else None, number)
+        why = link(span_of(a, number), span_of(b, number), label, "r" + rid[1:] if rid[1:].isdigit() else None, number)
+        if why:
+            doc.notices.append(f"{ann}:{number}: relation {rid} {why}; not imported")
     for eid, etype, trigger, args, number in events:
+        made_here, lost = 0, []
         for role, ref in args:
-            doc.add_relation(_key(trigger), span_of(ref, number), role.rstrip("0123456789") or role, None, number)
-        doc.notices.append(f"{ann}:{number}: event {eid} ({etype}) imported as its trigger span and {len(args)} links")
+            why = link(event_span[eid], span_of(ref, number), role.rstrip("0123456789") or role, None, number)
+            if why:
+                lost.append(f"{role}:{ref} {why}")
+            else:
+                made_here += 1
+        shared = [e for e, _t, trig, _a, _n in events if trig == trigger and e != eid]
+        what = f"a span of its own on trigger {trigger} (shared with {', '.join(shared)})" if shared else "its trigger span"
+        doc.notices.append(f"{ann}:{number}: event {eid} ({etype}) imported as {what} and {made_here} "
+                           f"link{'' if made_here == 1 else 's'}" + (f"; not imported: {'; '.join(lost)}" if lost else ""))
     for label, members, number in equivs:
-        for a, b in zip(members, members[1:]):
-            doc.add_relation(span_of(a, number), span_of(b, number), label, None, number)
-        doc.notices.append(f"{ann}:{number}: {label} of {len(members)} spans imported as links")
+        made_here = sum(link(span_of(a, number), span_of(b, number), label, None, number) is None
+                        for a, b in zip(members, members[1:]))
+        doc.notices.append(f"{ann}:{number}: {label} of {len(members)} spans imported as {made_here} "
+                           f"link{'' if made_here == 1 else 's'}")
     return doc
+
+
+def _event_spans(doc: Imported, ann: Path, events: list, spans: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """brat event id -> the key of its span: the trigger's own span, or, when several events share
+    the trigger, one span each on the trigger's text (each noted, so that none merges with another)."""
+    on: dict[str, list[str]] = {}
+    for eid, _etype, trigger, _args, number in events:
+        if _key(trigger) not in spans:
+            raise UserError(f"event {eid}: trigger {trigger} is not a text-bound annotation in this file", ann, number)
+        on.setdefault(trigger, []).append(eid)
+    out: dict[str, str] = {}
+    for eid, _etype, trigger, _args, number in events:
+        sharing = on[trigger]
+        if len(sharing) == 1:
+            out[eid] = _key(trigger)
+            continue
+        note = f"brat event {eid} (trigger {trigger}, shared with {', '.join(e for e in sharing if e != eid)})"
+        if eid == sharing[0]:  # the first event keeps the trigger's own span
+            span = spans[_key(trigger)]
+            span["note"] = "\n".join(x for x in (span["note"], note) if x)
+            out[eid] = _key(trigger)
+        else:
+            t = spans[_key(trigger)]
+            key = doc.add_span(t["start"], t["end"], t["label"], eid, text=t["text"], note=note, line=number)
+            spans[key] = doc.spans[-1]
+            out[eid] = key
+    return out
 
 
 def read(path: Path, offsets: str = "codepoints") -> list[Imported]:

@@ -3,10 +3,19 @@
 
 A span is an annotation with `motivation: "classifying"`, a `TextualBody` with the label (and one
 `describing` body for a note), and a target with both a `TextPositionSelector` (code points, as the
-model defines them: Python's offsets) and a `TextQuoteSelector` (`exact` with 32 characters of
-`prefix` and `suffix`), so a consumer can anchor it even if the text moved. A link is an annotation
-with `motivation: "linking"` whose target is the claim, quote or allegation annotation and whose
-body is the source annotation (W3C Web Annotation Data Model, 3.3.5 and 4.2.1).
+model defines them: Python's offsets) and a `TextQuoteSelector` (`exact` with `prefix` and `suffix`),
+so a consumer can anchor it even if the text moved. A link is an annotation with `motivation:
+"linking"` whose target is the claim, quote or allegation annotation and whose body is the source
+annotation (W3C Web Annotation Data Model, 3.3.5 and 4.2.1).
+
+The model says prefix and suffix should make the quote unique in its source. 32 characters of each
+do not when a passage repeats (a quote said twice, boilerplate, a list of `"lies"` and `"lies"`), so
+both grow (doubling) until `prefix + exact + suffix` occurs once in the text, compared exactly and
+also case-insensitively (anchorpoint, like several clients, matches ignoring case), or until they
+reach the ends of the text, where it is unique by construction.
+
+This format was called `webanno` before; that name now means WebAnno TSV 3.3 (`webanno_tsv`), as
+INCEpTION and WebAnno users use it.
 """
 
 from __future__ import annotations
@@ -20,12 +29,34 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 AFFIX = 32
 
 
+def _occurs_once(haystack: str, needle: str) -> bool:
+    first = haystack.find(needle)
+    return first >= 0 and haystack.find(needle, first + 1) < 0
+
+
+def quote_context(text: str, start: int, end: int, folded: str | None = None) -> tuple[str, str]:
+    """`(prefix, suffix)` around `text[start:end]`, AFFIX characters each, longer where needed so that
+    the quote with its context occurs exactly once in `text` (and in `folded`, its lower-case form
+    when that keeps the offsets: `str.lower` may change lengths, then only the exact check applies)."""
+    n = AFFIX
+    while True:
+        prefix, suffix = text[max(0, start - n):start], text[end:end + n]
+        quote = prefix + text[start:end] + suffix
+        unique = _occurs_once(text, quote) and (folded is None or _occurs_once(folded, quote.lower()))
+        if unique or (start - n <= 0 and end + n >= len(text)):
+            return prefix, suffix
+        n *= 2
+
+
 def annotations(record: Record, base: str) -> list[dict[str, Any]]:
     text = record["text"]
     doc = quote(record["id"])
     source = f"texts/{doc}.txt"
     items: list[dict[str, Any]] = []
+    lowered = text.lower()
+    folded = lowered if len(lowered) == len(text) else None
     for s in record["spans"]:
+        prefix, suffix = quote_context(text, s["start"], s["end"], folded)
         body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": s["label"]}]
         for key, value in sorted(s["attrs"].items()):
             body.append({"type": "TextualBody", "purpose": "tagging", "value": f"{key}={value}"})
@@ -41,8 +72,7 @@ def annotations(record: Record, base: str) -> list[dict[str, Any]]:
                 "source": source,
                 "selector": [
                     {"type": "TextPositionSelector", "start": s["start"], "end": s["end"]},
-                    {"type": "TextQuoteSelector", "exact": s["text"],
-                     "prefix": text[max(0, s["start"] - AFFIX):s["start"]], "suffix": text[s["end"]:s["end"] + AFFIX]},
+                    {"type": "TextQuoteSelector", "exact": s["text"], "prefix": prefix, "suffix": suffix},
                 ],
             },
         })
@@ -74,5 +104,5 @@ def export(out: Output, splits: dict[str, list[Record]], **_: Any) -> None:
             "first": {"type": "AnnotationPage", "id": f"{base}collection/{name}/1", "startIndex": 0, "items": items},
         }))
     out.notes.append("W3C Web Annotation JSON-LD: spans as `classifying` annotations with TextPositionSelector "
-                     "(code points) and TextQuoteSelector; links as `linking` annotations (target: the claim/quote/"
+                     "(code points) and TextQuoteSelector (prefix and suffix long enough to make the quote unique); links as `linking` annotations (target: the claim/quote/"
                      "allegation, body: the source); texts in `texts/`.")
