@@ -54,3 +54,12 @@ def test_the_same_key_in_different_contexts_is_no_clash(tmp_path):
 def test_unknown_keymap_name_lists_the_shipped_ones(tmp_path):
     with pytest.raises(KeymapError, match="no keymap named 'nano'"):
         load_keymap("nano", KNOWN, user_file=tmp_path / "none.yaml")
+
+
+def test_two_spellings_of_one_key_clash_as_they_would_in_textual(tmp_path):
+    from reader.tui.catalog import normalise_keys
+
+    assert normalise_keys("( , ctrl+x,?,-,a,,b") == "left_parenthesis,ctrl+x,question_mark,minus,a,,b"
+    km = write(tmp_path, "spelled.yaml", "article.left: '('\narticle.right: left_parenthesis\n")
+    with pytest.raises(KeymapError, match=":2: key 'left_parenthesis' is bound to both 'article.left' and 'article.right'"):
+        load_keymap(str(km), KNOWN, normalise_keys, user_file=tmp_path / "none.yaml")

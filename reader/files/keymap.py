@@ -1,10 +1,10 @@
 """Keymaps: YAML files mapping Textual binding ids to keys, checked before Textual sees them.
 
 A keymap file is a mapping `binding.id: "key1,key2"` (a YAML list of keys works too). Three ship in
-the repository's `keymaps/` folder (package data, `reader.keymaps`) (default, vim, emacs); `--keymap NAME|PATH` picks one. The
-effective keymap is the bindings' own keys, overridden by the chosen file, overridden by the user's
-file (`$READER_CONFIG_DIR/keymap.yaml`, else `$XDG_CONFIG_HOME/reader/keymap.yaml`, else
-`~/.config/reader/keymap.yaml`) when it exists. The result goes to `App.set_keymap` as is.
+the repository's `keymaps/` folder, package data as `reader.keymaps` (default, vim, emacs);
+`--keymap NAME|PATH` picks one. The effective keymap is the bindings' own keys, overridden by the
+chosen file, overridden by the user's file (`$READER_CONFIG_DIR/keymap.yaml`, else
+`$XDG_CONFIG_HOME/reader/keymap.yaml`, else `~/.config/reader/keymap.yaml`) when it exists. The result goes to `App.set_keymap` as is.
 
 Textual itself silently ignores unknown ids and lets clashing keys shadow each other; users of a
 keymap file deserve better, so this module refuses, with one line naming the file and line:
@@ -12,8 +12,9 @@ bad YAML, an unknown binding id, a value that is not keys, and one key bound to 
 active at the same time (same context: the part of the id before the first dot, with the article,
 span, label, document and app ids sharing the main screen's context).
 
-This module does not import Textual: the TUI passes the binding ids it knows and Textual's own
-key-name normaliser (`"("` and `"left_parenthesis"` are the same key).
+This module does not import Textual: the TUI (`reader.tui.catalog.app_keymap`) passes the binding
+ids it knows and a normaliser that spells keys as Textual does (`"("` and `"left_parenthesis"` are
+the same key).
 """
 
 from __future__ import annotations

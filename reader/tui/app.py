@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from reader.annotate.session import Session
 from reader.core.errors import UserError
-from reader.files.keymap import Keymap, load_keymap
+from reader.files.keymap import Keymap
 from reader.files.project import Project
 from reader.tui.annotate import AnnotateScreen
 from reader.tui.base_app import KeyedApp
@@ -76,9 +76,7 @@ class ReaderApp(KeyedApp):
 
 def create_app(project: Project, annotator: str, doc_ids: list[str] | None = None, keymap: str = "default") -> ReaderApp:
     """The app on `project`, opening the first of `doc_ids` (default: the first document)."""
-    from textual.keys import _normalize_key_list
-
-    from reader.tui.catalog import known_ids
+    from reader.tui.catalog import app_keymap
 
     corpus = project.corpus
     ids = list(doc_ids or [])
@@ -88,5 +86,4 @@ def create_app(project: Project, annotator: str, doc_ids: list[str] | None = Non
         raise UserError("no documents in seeds/", project.path)
     if not ids:
         ids = corpus.ids[:1]
-    loaded_keymap = load_keymap(keymap, known_ids(), _normalize_key_list, project.path)
-    return ReaderApp(project, annotator, ids, loaded_keymap)
+    return ReaderApp(project, annotator, ids, app_keymap(keymap, project.path))

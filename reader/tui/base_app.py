@@ -57,11 +57,11 @@ class KeyedApp(App):
         self.exit()
 
     def help_rows(self) -> list[HelpRow]:
-        from reader.tui.catalog import bindings
+        from reader.tui.catalog import bindings, normalise_keys
 
         rows = []
         for where, binding in bindings():
-            keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+            keys = normalise_keys(self.keymap.keys.get(binding.id, binding.key) if binding.id else binding.key)
             shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
             rows.append(HelpRow(where, shown, binding.tooltip or binding.description, binding.id or ""))
         return rows

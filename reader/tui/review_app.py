@@ -7,7 +7,7 @@ owns the `ReviewSession`; quitting waits for the last save and refuses to drop o
 
 from __future__ import annotations
 
-from reader.files.keymap import Keymap, load_keymap
+from reader.files.keymap import Keymap
 from reader.files.project import Project
 from reader.review.session import ReviewSession
 from reader.tui.base_app import KeyedApp
@@ -52,11 +52,9 @@ def create_review_app(
     Unknown annotators, a shared document missing, nothing shared, or a file of the first document
     that cannot be read are one-line UserErrors here, before any screen is drawn: the first document
     is opened (and its gold locked) here, not in `on_mount`."""
-    from textual.keys import _normalize_key_list
-
-    from reader.tui.catalog import known_ids
+    from reader.tui.catalog import app_keymap
 
     session = ReviewSession(project, a, b, into, doc_ids)
-    loaded_keymap = load_keymap(keymap, known_ids(), _normalize_key_list, project.path)
+    loaded_keymap = app_keymap(keymap, project.path)
     report = session.open(session.first_document())
     return ReviewApp(session, loaded_keymap, report)
