@@ -20,8 +20,8 @@ the same key).
 from __future__ import annotations
 
 import os
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Mapping
 
