@@ -16,8 +16,8 @@ from reader.core.errors import UserError
 from reader.files.project import Project, default_annotator
 
 COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "validate", "stats", "show")
-EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "csv")
-IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio")
+EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "csv", "prodigy")
+IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio", "prodigy")
 
 
 class UsageError(UserError):
@@ -75,6 +75,8 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--annotator", metavar="NAME")
     p.add_argument("--label-map", metavar="OLD=NEW,...")
     p.add_argument("--offsets", choices=("codepoints", "utf16"), default="codepoints")
+    p.add_argument("--keep-rejected", action="store_true",
+                   help="also import Prodigy answers marked reject or ignore, and cancelled Label Studio annotations")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("diff", parents=[common], help="agreement figures and disagreements of two annotators")
@@ -157,12 +159,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_paths(
         Path(args.project), args.paths, args.format,
         annotator=args.annotator, label_map=args.label_map, offsets=args.offsets,
+        keep_rejected=args.keep_rejected,
     )
     for notice in report.notices:
         print(f"reader: {notice}", file=sys.stderr)
     who = f" by {', '.join(report.annotators)}" if report.annotators else ""
     print(f"imported {report.documents} documents ({report.new_seeds} new in seeds/), "
-          f"{report.spans} spans and {report.relations} relations{who}")
+          f"{report.spans} spans and {report.relations} relations{who}"
+          + (f", {report.suggestions} suggestions" if report.suggestions else ""))
     return 0
 
 

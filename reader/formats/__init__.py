@@ -38,6 +38,7 @@ EXPORTERS = {
     "labelstudio": "labelstudio",
     "w3c": "w3c",
     "csv": "csv_rows",
+    "prodigy": "prodigy",
 }
 IMPORTERS = {
     "jsonl": "jsonl",
@@ -46,7 +47,10 @@ IMPORTERS = {
     "brat": "brat",
     "doccano": "doccano",
     "labelstudio": "labelstudio",
+    "prodigy": "prodigy",
 }
+KEEP_REJECTED_FORMATS = ("jsonl", "prodigy", "labelstudio")
+"""Formats whose files hold rejected, ignored or cancelled answers, skipped unless `keep_rejected`."""
 UTF16_FORMATS = ("jsonl", "doccano", "labelstudio", "csv")
 
 
@@ -126,18 +130,23 @@ def import_paths(
     annotator: str | None = None,
     label_map: str | dict[str, str] | None = None,
     offsets: str = "codepoints",
+    keep_rejected: bool = False,
 ) -> ImportReport:
     """Read `paths` as `fmt` and bring their texts into seeds/ and their spans into annotations/NAME/."""
     if fmt not in IMPORTERS:
         raise UserError(f"unknown import format {fmt!r} (one of {', '.join(IMPORTERS)})")
     mapping = parse_label_map(label_map) if isinstance(label_map, str) or label_map is None else dict(label_map)
+    if keep_rejected and fmt not in KEEP_REJECTED_FORMATS:
+        raise UserError(f"--keep-rejected is for {', '.join(KEEP_REJECTED_FORMATS)} (answers Prodigy or Label Studio "
+                        f"marked reject, ignore or cancelled); {fmt} files have none")
+    read_options = {"keep_rejected": True} if keep_rejected else {}
     module = _module(IMPORTERS[fmt])
     docs = []
     for path in paths:
         path = Path(path)
         if not path.exists():
             raise UserError("no such file or folder", path)
-        docs.extend(module.read(path, offsets=offsets) if fmt not in ("txt", "md") else module.read(path, fmt))
+        docs.extend(module.read(path, offsets=offsets, **read_options) if fmt not in ("txt", "md") else module.read(path, fmt))
     if not docs:
         raise UserError(f"no {fmt} documents found in " + ", ".join(str(p) for p in paths))
     return import_documents(project_dir, docs, annotator, mapping, with_annotations=fmt not in ("txt", "md"))

@@ -383,6 +383,36 @@ def pretty(value: Any) -> str:
 # --------------------------------------------------------------------------- the dataset card
 
 
+NO_PLACE_FOR: dict[str, tuple[str, ...]] = {"conll": ("attributes", "notes", "relations")}
+"""What a format has no field for at all, besides what its exporter leaves out span by span
+(`Output.drop`): the card lists every such attribute, note and relation of the annotator, and a
+notice counts them on stderr. The formats not named here write all three (jsonl, spacy, brat,
+doccano, labelstudio, w3c, csv, prodigy); a format that cannot must be named here or drop them."""
+
+
+def _no_place(fmt: str, splits: dict[str, list[Record]]) -> list[tuple[str, str, str, str, str]]:
+    """(document, item, label, extent, what) for everything `fmt` has no place for."""
+    kinds = NO_PLACE_FOR.get(fmt, ())
+    rows: list[tuple[str, str, str, str, str]] = []
+    for recs in splits.values():
+        for r in recs:
+            spans = {s["id"]: s for s in r["spans"]}
+            for s in r["spans"]:
+                at = f"{s['start']}-{s['end']}"
+                if "attributes" in kinds:
+                    rows += [(r["id"], s["id"], s["label"], at, f"attribute {k}={v}") for k, v in sorted(s["attrs"].items())]
+                if "notes" in kinds and s["note"]:
+                    note = s["note"].replace("\n", " ")
+                    rows.append((r["id"], s["id"], s["label"], at, f"note {note[:60]!r}"))
+            if "relations" in kinds:
+                for rel in r["relations"]:
+                    head, tail = spans.get(rel["head"]), spans.get(rel["tail"])
+                    at = f"{head['start']}-{head['end']}" if head else ""
+                    rows.append((r["id"], rel["id"], rel["label"], at,
+                                 f"relation {rel['head']} -> {rel['tail']}" + (f" ({tail['text'][:30]!r})" if tail else "")))
+    return rows
+
+
 def label_counts(records: Iterable[Record]) -> Counter:
     return Counter(s["label"] for r in records for s in r["spans"])
 
@@ -427,14 +457,23 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
     if out.notes:
         lines += ["", "## Format notes", ""] + [f"- {n}" for n in out.notes]
     dropped = list(source.dropped) + out.dropped
+    lost = _no_place(fmt, splits)
     lines += ["", "## Not written", ""]
-    if not dropped:
-        lines.append("Nothing: every span and relation of the annotator is in the files.")
-    else:
+    if not dropped and not lost:
+        lines.append("Nothing: every span, relation, attribute and note of the annotator is in the files.")
+    if dropped:
         reasons = Counter(d.reason.split(":")[0] for d in dropped)
         lines.append(f"{len(dropped)} items could not be written ("
                      + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + "); every one is listed here.")
         lines += ["", "| document | item | label | start | end | reason |", "|---|---|---|---:|---:|---|"]
         for d in dropped:
             lines.append(f"| {d.doc_id} | {d.item} | {d.label} | {d.start} | {d.end} | {d.reason.replace('|', '/')} |")
+    if lost:
+        kinds = Counter(what.split(" ")[0] for *_rest, what in lost)
+        counted = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
+        lines += ["", f"`{fmt}` has no place for {', '.join(NO_PLACE_FOR[fmt])}: {counted} of the annotator are not in "
+                  "the files; every one is listed here.", "",
+                  "| document | item | label | at | not written |", "|---|---|---|---|---|"]
+        lines += [f"| {doc} | {item} | {label} | {at} | {what.replace('|', '/')} |" for doc, item, label, at, what in lost]
+        out.notices.append(f"not written, {fmt} has no place for them: {counted}; listed in {out.root / 'README.md'}")
     out.write_text("README.md", "\n".join(lines) + "\n")

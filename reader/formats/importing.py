@@ -23,30 +23,42 @@ between the source's own span ids. Here they are checked as a whole before anyth
   as orphans, a `done` status, suggestions, even an empty file) is an error naming it (import under
   another `--annotator`, or move the file first);
 - labels, relation types and attribute values the schema lacks are added to `labels.yaml`, each with a
-  notice; `--label-map old=new,...` renames labels (and relation types) first.
+  notice; `--label-map old=new,...` renames labels (and relation types) first;
+- a document whose text is empty or only whitespace is skipped with a notice (with how many spans it
+  had): one such line must not refuse a file of hundreds of good ones;
+- another tool's predictions (`Imported.suggested_spans`) become suggestions, the ghosts `reader
+  suggest` writes (tables `suggested_spans`, `suggested_relations`), never spans;
+- `Imported.keep_ids` names a meta key under which the file's own span ids are kept in the new seed,
+  per annotator (`{"results": {annotator: {our id: theirs}}}`), with `Imported.keep_extra` (other
+  per-annotator things the format has no span for), so that an export can write them back.
 
-Only then are seeds, labels.yaml and the annotation files (through `Store.save`, atomic) written.
+The per-span checks live in `import_checks`. Only then are seeds, labels.yaml and the annotation files (through `Store.save`, atomic) written.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reader.core.annotations import DocAnnotations
 from reader.core.errors import UserError
-from reader.core.model import Document, InvariantError, Relation, Span, trim_extent
+from reader.core.model import Document, InvariantError
 from reader.core.progress import track
-from reader.core.schema import RelationType, Schema
-from reader.core.text import Segmenter
 from reader.files.corpus import check_name, normalise_text
 from reader.files.labels import write_schema
 from reader.files.project import Project, default_annotator
-from reader.formats.common import Utf16
+from reader.formats.import_checks import (
+    Built,
+    build,
+    extend_schema,
+    fail,
+    offset_mapper,
+    where,
+)
+
+__all__ = ["ImportReport", "Imported", "import_documents", "offset_mapper", "parse_label_map"]
 
 
 @dataclass
@@ -66,6 +78,15 @@ class Imported:
     seed_bytes: bytes | None = None
     """For txt/md imports: the file itself, copied into seeds/ as it is."""
     seed_suffix: str = ".txt"
+    place: str = ""
+    """Where in the file, for a format without lines (`task 3` of a JSON list): notices and errors say it."""
+    suggested_spans: list[dict[str, Any]] = field(default_factory=list)
+    """Another tool's predictions, shaped like `spans`: imported as ghosts to accept or reject."""
+    suggested_relations: list[dict[str, Any]] = field(default_factory=list)
+    keep_ids: str | None = None
+    """A meta key: the file's span ids are kept under it (see the module docstring)."""
+    keep_extra: dict[str, Any] = field(default_factory=dict)
+    """More to keep under `keep_ids`, per annotator: `{key: value}` -> `meta[keep_ids][key][annotator]`."""
 
     def add_span(self, start: int, end: int, label: str, key: Any = None, attrs: dict[str, str] | None = None,
                  note: str = "", text: str | None = None, line: int | None = None) -> str:
@@ -78,6 +99,17 @@ class Imported:
         self.relations.append({"key": None if key is None else str(key), "head": str(head), "tail": str(tail),
                                "label": label, "line": line or self.line})
 
+    def add_suggestion(self, start: int, end: int, label: str, key: Any = None, attrs: dict[str, str] | None = None,
+                       note: str = "", text: str | None = None, line: int | None = None) -> str:
+        key = str(key) if key is not None else f"_g{len(self.suggested_spans) + 1}"
+        self.suggested_spans.append({"key": key, "start": start, "end": end, "label": label, "attrs": dict(attrs or {}),
+                                     "note": note, "text": text, "line": line or self.line})
+        return key
+
+    def add_suggested_relation(self, head: Any, tail: Any, label: str, line: int | None = None) -> None:
+        self.suggested_relations.append({"key": None, "head": str(head), "tail": str(tail), "label": label,
+                                         "line": line or self.line})
+
 
 @dataclass
 class ImportReport:
@@ -85,6 +117,7 @@ class ImportReport:
     new_seeds: int = 0
     spans: int = 0
     relations: int = 0
+    suggestions: int = 0
     annotators: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     created_project: bool = False
@@ -102,183 +135,33 @@ def parse_label_map(value: str | None) -> dict[str, str]:
     return out
 
 
-_CRLF = re.compile("\r\n")
-
-
-def offset_mapper(raw: str, offsets: str):
-    """raw offset (code points or UTF-16 units of the raw text) -> code point of the normalised text."""
-    removed = [m.start() + 1 for m in _CRLF.finditer(raw)] if "\r" in raw else []
-    if raw.startswith("\ufeff"):
-        removed.insert(0, 0)
-    utf16 = Utf16(raw).to_codepoints if offsets == "utf16" else None
-
-    def to_norm(o: int) -> int:
-        if utf16 is not None:
-            o = utf16(o)
-        return o - bisect_left(removed, o) if removed else o
-
-    return to_norm
-
-
-def _where(doc: Imported, line: int | None = None) -> tuple[str, int | None]:
-    return str(doc.path), line if line is not None else doc.line
-
-
-def build(doc: Imported, text: str, label_map: dict[str, str]) -> tuple[list[Span], list[Relation], list[str]]:
-    """The spans and relations of one imported document on its normalised text (no schema checks yet)."""
-    notices: list[str] = []
-    to_norm = offset_mapper(doc.text, doc.offsets)
-    raw_len = len(doc.text) if doc.offsets == "codepoints" else len(doc.text.encode("utf-16-le")) // 2
-    keys: dict[str, str] = {}
-    spans: list[Span] = []
-    taken = {s["key"] for s in doc.spans}
-    used_ids: set[str] = set()
-    seen: dict[tuple[int, int, str], str] = {}
-    next_n = 0
-    utf16 = Utf16(doc.text) if doc.offsets == "utf16" else None
-    if utf16 is not None:
-        unit_hint = "; are they code points? (import without --offsets utf16)"
-    elif any(ord(ch) > 0xFFFF for ch in doc.text):
-        unit_hint = "; do they count UTF-16 units? (try --offsets utf16)"
-    else:
-        unit_hint = ""
-    segmenter: Segmenter | None = None
-    for s in doc.spans:
-        path, line = _where(doc, s["line"])
-        if not isinstance(s["start"], int) or not isinstance(s["end"], int) or not 0 <= s["start"] < s["end"] <= raw_len:
-            raise UserError(f"span {s['key']}: offsets {s['start']}-{s['end']} outside the text (0-{raw_len})", path, line)
-        if utf16 is not None:
-            raw_start, raw_end = utf16.to_codepoints(s["start"]), utf16.to_codepoints(s["end"])
-        else:
-            raw_start, raw_end = s["start"], s["end"]
-        given = s["text"]
-        if given is not None and doc.text[raw_start:raw_end] != given:
-            raise UserError(f"span {s['key']}: text {str(given)[:40]!r} is not the text at "
-                            f"{s['start']}-{s['end']} ({doc.text[raw_start:raw_end][:40]!r})"
-                            + unit_hint, path, line)
-        if utf16 is not None:
-            for edge in (s["start"], s["end"]):
-                if utf16.inside_pair(edge):
-                    raise UserError(f"span {s['key']}: offset {edge} falls between the two UTF-16 units (surrogate pair) "
-                                    f"of one character{unit_hint}", path, line)
-        start, end = to_norm(s["start"]), to_norm(s["end"])
-        t_start, t_end = trim_extent(text, start, end)
-        if t_start >= t_end:
-            notices.append(f"{path}:{line}: span {s['key']} is only whitespace; not imported")
-            continue
-        if (t_start, t_end) != (start, end):
-            notices.append(f"{path}:{line}: span {s['key']} trimmed of whitespace at its edges")
-        if not text.isascii():
-            segmenter = segmenter or Segmenter(text)
-            inside = [o for o in (t_start, t_end) if not segmenter.is_boundary(o)]
-            if inside:
-                o = inside[0]
-                cluster = text[segmenter.floor(o):segmenter.ceil(o + 1)]
-                if given is None:
-                    raise UserError(f"span {s['key']}: an edge at {o} falls inside the grapheme cluster {cluster!r}"
-                                    + (unit_hint.replace("; are they", "; are the offsets").replace("; do they", "; do the offsets")
-                                       or " (a span may not cut a character from its accents or modifiers)"),
-                                    path, line)
-                notices.append(f"{path}:{line}: span {s['key']} has an edge inside the grapheme cluster {cluster!r}; "
-                               "imported as given (its text matches)")
-        label = label_map.get(s["label"], s["label"])
-        if (t_start, t_end, label) in seen:
-            keys[s["key"]] = seen[(t_start, t_end, label)]
-            notices.append(f"{path}:{line}: span {s['key']} repeats {label} at {t_start}-{t_end}; merged")
-            continue
-        # keep the source's id when it is one of ours (s12), else number after the highest
-        sid = s["key"] if re.fullmatch(r"s[1-9]\d*", s["key"]) and s["key"] not in used_ids else None
-        if sid is None:
-            while True:
-                next_n += 1
-                sid = f"s{next_n}"
-                if sid not in taken and sid not in used_ids:
-                    break
-        used_ids.add(sid)
-        keys[s["key"]] = sid
-        seen[(t_start, t_end, label)] = sid
-        spans.append(Span(sid, t_start, t_end, label, text[t_start:t_end], s["attrs"], s["note"]))
-    relations: list[Relation] = []
-    rel_taken = {r["key"] for r in doc.relations if r["key"]}
-    rel_ids: set[str] = set()
-    pairs: set[tuple[str, str, str]] = set()
-    n = 0
-    for r in doc.relations:
-        path, line = _where(doc, r["line"])
-        head, tail = keys.get(r["head"]), keys.get(r["tail"])
-        if head is None or tail is None:
-            missing = r["head"] if head is None else r["tail"]
-            if any(s["key"] == missing for s in doc.spans):  # the span was dropped above, with a notice
-                notices.append(f"{path}:{line}: link {r['key'] or ''} to span {missing} not imported")
-                continue
-            raise UserError(f"relation {r['key'] or ''}: no span {missing!r}", path, line)
-        label = label_map.get(r["label"], r["label"])
-        if (head, tail, label) in pairs or head == tail:
-            continue
-        pairs.add((head, tail, label))
-        rid = r["key"] if r["key"] and re.fullmatch(r"r[1-9]\d*", r["key"]) and r["key"] not in rel_ids else None
-        if rid is None:
-            while True:
-                n += 1
-                rid = f"r{n}"
-                if rid not in rel_taken and rid not in rel_ids:
-                    break
-        rel_ids.add(rid)
-        relations.append(Relation(rid, head, tail, label))
-    return spans, relations, notices
-
-
-def extend_schema(schema: Schema, docs: list[tuple[Imported, list[Span], list[Relation]]]) -> tuple[Schema, list[str]]:
-    """The schema with every label, relation type and attribute value the imported annotations use."""
-    notices: list[str] = []
-    new_labels: list[str] = []
-    for _doc, spans, _rels in docs:
-        for span in spans:
-            if schema.label(span.label) is None and span.label not in new_labels:
-                new_labels.append(span.label)
-    if new_labels:
-        schema = schema.with_labels(new_labels)
-        notices.append("labels added to annotations/labels.yaml: " + ", ".join(new_labels))
-    relations = {r.name: (list(r.heads), list(r.tails)) for r in schema.relations}
-    attributes = {label: {k: list(v) for k, v in attrs.items()} for label, attrs in schema.attributes.items()}
-    changed = False
-    for _doc, spans, rels in docs:
-        by_id = {s.id: s for s in spans}
-        for rel in rels:
-            heads, tails = relations.setdefault(rel.label, ([], []))
-            head, tail = by_id[rel.head].label, by_id[rel.tail].label
-            if head not in heads or tail not in tails:
-                if head not in heads:
-                    heads.append(head)
-                if tail not in tails:
-                    tails.append(tail)
-                changed = True
-                notices.append(f"relation type {rel.label} now allowed from {head} to {tail} in labels.yaml")
-        for span in spans:
-            for key, value in span.attrs.items():
-                values = attributes.setdefault(span.label, {}).setdefault(key, [])
-                if value not in values:
-                    values.append(value)
-                    changed = True
-                    notices.append(f"attribute value {key}={value} added to {span.label} in labels.yaml")
-    if changed:
-        schema = Schema(
-            schema.labels,
-            tuple(RelationType(name, tuple(h), tuple(t)) for name, (h, t) in relations.items()),
-            {label: {k: tuple(v) for k, v in attrs.items()} for label, attrs in attributes.items()},
-            schema.version,
-        )
-    return schema, notices
-
-
 def _same(a: DocAnnotations, b: DocAnnotations) -> bool:
-    key = lambda s: (s.start, s.end, s.label, tuple(sorted(s.attrs.items())), s.note)  # noqa: E731
+    key = lambda s: (s.start, s.end, s.label, tuple(sorted(s.attrs.items())), s.note)
     if sorted(map(key, a.spans.values())) != sorted(map(key, b.spans.values())):
         return False
-    ends = lambda ann: sorted(  # noqa: E731
+    ends = lambda ann: sorted(
         (key(ann.spans[r.head]), key(ann.spans[r.tail]), r.label) for r in ann.relations.values()
     )
-    return ends(a) == ends(b)
+    if ends(a) != ends(b):
+        return False
+    ghosts = lambda ann: sorted((g.start, g.end, g.label) for g in ann.suggested_spans)
+    return ghosts(a) == ghosts(b) and len(a.suggested_relations) == len(b.suggested_relations)
+
+
+def _kept_ids(doc: Imported, name: str, made: Built) -> dict[str, Any] | None:
+    """What to keep under `doc.keep_ids` for annotator `name`: `results` (our span id -> the file's,
+    where they differ) and `doc.keep_extra`; None when there is nothing."""
+    if not doc.keep_ids or not name:
+        return None
+    ids = {sid: key for key, sid in made.ids.items() if key != sid}
+    kept = {k: v for k, v in {"results": dict(sorted(ids.items())), **doc.keep_extra}.items() if v}
+    return kept or None
+
+
+def _keep(meta: dict[str, Any], key: str, name: str, kept: dict[str, Any]) -> None:
+    entry = meta[key] = dict(meta.get(key) or {})
+    for what, value in kept.items():
+        entry[what] = {**dict(entry.get(what) or {}), name: value}
 
 
 def _holds(store: Any, path: Path) -> str:
@@ -339,61 +222,76 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
     for doc in docs:
         report.notices.extend(doc.notices)
     # ---- phase 1: check everything
-    planned: list[tuple[Imported, str, Document, bool, list[Span], list[Relation]]] = []
-    new_ids: dict[str, str] = {}
+    planned: list[tuple[Imported, str, Document, bool, Built]] = []
+    new_docs: dict[str, Document] = {}
     seen_pairs: set[tuple[str, str]] = set()
     for doc in track(docs, "checking"):
-        path, line = _where(doc)
         try:
             doc_id = check_name("document id", doc.doc_id)
         except UserError as exc:
-            raise UserError(exc.message, path, line) from None
+            raise fail(doc, None, exc.message) from None
         text, _done = normalise_text(doc.text)
         if not text.strip():
-            raise UserError(f"document {doc_id!r} is empty", path, line)
+            had = len(doc.spans) + len(doc.suggested_spans)
+            report.notices.append(f"{where(doc)}: document {doc_id!r} is {'only whitespace' if text else 'empty'}"
+                                  + (f" (with {had} span{'s' if had != 1 else ''})" if had else "") + "; skipped")
+            continue
         existing = corpus.documents.get(doc_id)
         if existing is not None and existing.text != text:
-            raise UserError(f"document {doc_id!r} is already in seeds/ with a different text; not overwritten "
-                            "(rename the document or remove the seed first)", path, line)
-        if doc_id in new_ids and new_ids[doc_id] != text:
-            raise UserError(f"document {doc_id!r} is imported twice with different texts", path, line)
-        is_new = existing is None and doc_id not in new_ids
-        new_ids[doc_id] = text
-        meta = {k: v for k, v in doc.meta.items() if k not in ("file", "normalised")}
-        document = existing or Document(doc_id, text, meta)
+            raise fail(doc, None, f"document {doc_id!r} is already in seeds/ with a different text; not overwritten "
+                                  "(rename the document or remove the seed first)")
+        if doc_id in new_docs and new_docs[doc_id].text != text:
+            raise fail(doc, None, f"document {doc_id!r} is imported twice with different texts")
+        name = check_name("annotator", annotator or doc.annotator or default_annotator())
+        if with_annotations and (doc.spans or doc.relations or doc.suggested_spans or doc.seed_bytes is None):
+            if (name, doc_id) in seen_pairs:
+                why = (" (the file holds several annotators' work on it: import without --annotator to keep them apart)"
+                       if doc.annotator and doc.annotator != name else "")
+                raise fail(doc, None, f"document {doc_id!r} has annotations by {name!r} twice in this import{why}")
+            seen_pairs.add((name, doc_id))
+            made = build(doc, text, label_map)
+            report.notices.extend(made.notices)
+        else:
+            made, name = Built(), ""
+        kept = _kept_ids(doc, name, made)
+        is_new = existing is None and doc_id not in new_docs
         if is_new:
+            meta = {k: v for k, v in doc.meta.items() if k not in ("file", "normalised")}
+            if kept is not None:
+                _keep(meta, doc.keep_ids, name, kept)
+            document = new_docs[doc_id] = Document(doc_id, text, meta)
             seed_name, seed_data = _seed_file(doc, document)
             target = project.path / "seeds" / seed_name
             if target.exists() or target.is_symlink():
                 if not target.is_file() or target.read_bytes() != seed_data:
-                    raise UserError(f"document {doc_id!r} would be written to {target}, which already exists"
-                                    f"{_why_not_loaded(target, corpus)}; not overwritten "
-                                    "(rename the document or move that file first)", path, line)
+                    raise fail(doc, None, f"document {doc_id!r} would be written to {target}, which already exists"
+                                          f"{_why_not_loaded(target, corpus)}; not overwritten "
+                                          "(rename the document or move that file first)")
                 is_new = False  # the very same bytes are there already
                 report.notices.append(f"{target}: already holds {doc_id!r} as imported; left as it is")
-        name = check_name("annotator", annotator or doc.annotator or default_annotator())
-        if with_annotations and (doc.spans or doc.relations or doc.seed_bytes is None):
-            if (name, doc_id) in seen_pairs:
-                raise UserError(f"document {doc_id!r} has annotations by {name!r} twice in this import", path, line)
-            seen_pairs.add((name, doc_id))
-            spans, rels, notices = build(doc, text, label_map)
-            report.notices.extend(notices)
         else:
-            spans, rels = [], []
-            name = ""
-        planned.append((doc, name, document, is_new, spans, rels))
-    schema, notices = extend_schema(project.schema, [(d, s, r) for d, n, _, _, s, r in planned if n])
+            document = existing or new_docs[doc_id]
+            if kept is not None and doc_id in new_docs:  # a second annotator of a document new in this import
+                _keep(document.meta, doc.keep_ids, name, kept)  # type: ignore[arg-type]
+            elif kept is not None and any((existing.meta.get(doc.keep_ids) or {}).get(k, {}).get(name) != v
+                                          for k, v in kept.items()):
+                report.notices.append(f"{where(doc)}: {doc_id!r} is in seeds/ already, so what the file has no "
+                                      f"span for ({', '.join(kept)}: the tool's own ids, ...) is not kept for export")
+        planned.append((doc, name, document, is_new, made))
+    schema, notices = extend_schema(project.schema, [made for _d, name, _doc, _new, made in planned if name])
     report.notices.extend(notices)
     store = project.store
     store.schema = schema
     built: list[tuple[Imported, str, Document, bool, DocAnnotations | None]] = []
-    for doc, name, document, is_new, spans, rels in planned:
+    for doc, name, document, is_new, made in planned:
         ann = None
         if name:
             try:
-                ann = DocAnnotations(document, schema, spans, rels)
+                ann = DocAnnotations(document, schema, made.spans, made.relations)
             except InvariantError as exc:
-                raise UserError(exc.message, *_where(doc)) from None
+                raise fail(doc, None, exc.message) from None
+            if made.suggested_spans or made.suggested_relations:
+                ann.set_suggestions(made.suggested_spans, made.suggested_relations)
             target = store.path(name, document.id)
             if target.exists() or target.is_symlink():
                 old = store.load(name, document).annotations
@@ -401,9 +299,9 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
                     report.notices.append(f"{target}: already holds these annotations; left as it is")
                     ann = None
                 else:
-                    raise UserError(f"{name} already has a file for {document.id!r}: {target} "
-                                    f"({_holds(store, target)}); not overwritten "
-                                    "(import with another --annotator, or move that file first)", *_where(doc))
+                    raise fail(doc, None, f"{name} already has a file for {document.id!r}: {target} "
+                                          f"({_holds(store, target)}); not overwritten "
+                                          "(import with another --annotator, or move that file first)")
         built.append((doc, name, document, is_new, ann))
     # ---- phase 2: write
     if incomplete:
@@ -431,6 +329,7 @@ def import_documents(project_path: Path | str, docs: list[Imported], annotator: 
             store.save(name, ann)
             report.spans += len(ann.spans)
             report.relations += len(ann.relations)
+            report.suggestions += len(ann.suggested_spans)
             if name not in report.annotators:
                 report.annotators.append(name)
     project.reload()

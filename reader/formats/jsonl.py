@@ -14,6 +14,7 @@ from reader.core.errors import UserError
 from reader.files.corpus import jsonl_records
 from reader.formats.common import Output, Record, dumps, offset_converter
 from reader.formats.importing import Imported
+from reader.formats.prodigy import looks_like_prodigy, read_records
 
 
 def record_line(record: Record, convert=None) -> str:
@@ -39,16 +40,23 @@ def export(out: Output, splits: dict[str, list[Record]], offsets: str = "codepoi
     out.card_yaml["configs"] = [{"config_name": "default", "data_files": [{"split": n, "path": f} for n, f in files.items()]}]
 
 
-def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
-    """Documents of a jsonl export (ours, or any `{"id", "text", "spans"?: [...]}` lines); a folder: its *.jsonl."""
+def read(path: Path, offsets: str = "codepoints", keep_rejected: bool = False) -> list[Imported]:
+    """Documents of a jsonl export (ours, or any `{"id", "text", "spans"?: [...]}` lines); a folder: its *.jsonl.
+
+    A file with Prodigy's keys (`_input_hash`, `answer`, `tokens`, token offsets on spans, ...) is
+    Prodigy's, whose tasks have no id: it is read by `prodigy.read_records` (see there), and so is a
+    file of lines without ids (Prodigy's input files): their ids are derived, with a notice."""
     if Path(path).is_dir():
-        return [doc for file in sorted(Path(path).rglob("*.jsonl")) for doc in read(file, offsets)]
+        return [doc for file in sorted(Path(path).rglob("*.jsonl")) for doc in read(file, offsets, keep_rejected)]
     out: list[Imported] = []
     try:
         raw = Path(path).read_text("utf-8")
     except UnicodeDecodeError:
         raise UserError("not UTF-8", path) from None
-    for number, rec in jsonl_records(path, raw):
+    records = list(jsonl_records(path, raw))
+    if any(looks_like_prodigy(rec) or (isinstance(rec, dict) and "id" not in rec) for _n, rec in records):
+        return read_records(path, records, offsets, keep_rejected)
+    for number, rec in records:
         if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not isinstance(rec.get("id"), (str, int)):
             raise UserError("each line needs an 'id' and a string 'text'", path, number)
         spans, rels = rec.get("spans") or [], rec.get("relations") or []
