@@ -1,0 +1,144 @@
+"""Names in a sentence: the words of a source's noun phrase, found walking back or forward from a cue.
+
+A source is written as the name at the attribution, with a capitalised title that is part of it
+("President Kassym-Jomart Tokayev") but without a lowercase description before it ("opposition
+activist") or a leading determiner ("the NGO" -> "NGO"). Words are the tokenizer's `word` unit, in
+which hyphens and dots join letters ("Kassym-Jomart", "U.S") and an abbreviation keeps its full stop
+("Mr."), so a name is never cut at its punctuation. The cue lists (articles, connectors, pronouns,
+titles...) come from `suggest.yaml`.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from reader.suggest.cues import Cues
+
+MAX_NP = 7
+"""Longest source noun phrase, in words."""
+
+Token = tuple[int, int, str]
+"""(start, end, text) of one word."""
+
+_WORD = regex.compile(
+    r"[\p{L}\p{M}\p{N}]+(?:(?:['’\-.]|(?<=\d),(?=\d))[\p{L}\p{M}\p{N}]+)*(?:(?<=s)['’](?![\p{L}\p{N}]))?|\S"
+)
+_LAST_WORD = regex.compile(r"[\p{L}]+$")
+
+
+class Names:
+    """Noun phrases of one text, by the cue words."""
+
+    def __init__(self, text: str, cues: Cues) -> None:
+        self.text = text
+        self.cues = cues
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        out: list[Token] = []
+        for m in _WORD.finditer(self.text, start, end):
+            w = m.group()
+            if w == "." and out and out[-1][1] == m.start() and out[-1][2].lower() in self.cues.abbreviations:
+                out[-1] = (out[-1][0], m.end(), out[-1][2] + ".")  # "Mr." is one word of a name
+                continue
+            out.append((m.start(), m.end(), w))
+        return out
+
+    @staticmethod
+    def is_word(tok: str) -> bool:
+        return tok[0].isalnum()
+
+    def adverb(self, tok: str) -> bool:
+        return len(tok) > 4 and tok.endswith("ly") and tok.islower() and tok not in self.cues.not_adverbs
+
+    def trim_name(self, toks: list[Token]) -> list[Token]:
+        """Keep the name at the end of a phrase: "opposition activist Asset Abichev" -> "Asset Abichev"."""
+        cues = self.cues
+        while toks and toks[0][2].lower() in cues.connectors:
+            toks = toks[1:]
+        while toks and toks[-1][2].lower() in cues.connectors:
+            toks = toks[:-1]
+        cut = -1
+        for i, (_s, _e, w) in enumerate(toks):
+            if w[0].isupper() or w[0].isdigit():
+                continue
+            between_caps = (
+                w.lower() in cues.connectors and 0 < i < len(toks) - 1
+                and toks[i - 1][2][0].isupper() and toks[i + 1][2][0].isupper()
+            )
+            if not between_caps:
+                cut = i
+        if 0 <= cut < len(toks) - 1 and toks[cut][2].lower() not in cues.articles | cues.connectors:
+            toks = toks[cut + 1 :]  # a description before the name, not a name inside "of the ..."
+        return toks
+
+    def np_back(self, toks: list[Token], i: int) -> tuple[list[Token], int]:
+        """The noun phrase ending at toks[i], walking back; also the index of the token before it."""
+        cues = self.cues
+        got: list[Token] = []
+        while i >= 0 and len(got) < MAX_NP:
+            w = toks[i][2]
+            lw = w.lower()
+            if not self.is_word(w):
+                break
+            if lw in cues.pronouns and not got:
+                return [toks[i]], i - 1
+            if lw in cues.articles:
+                if got and i > 0 and toks[i - 1][2].lower() in ("of", "for"):
+                    got.append(toks[i])  # "spokesperson for the Home Office": the article inside
+                    i -= 1
+                    continue
+                i -= 1
+                break
+            if self.adverb(w):
+                break
+            if lw in cues.stop and not (
+                lw in cues.connectors and got and i > 0 and toks[i - 1][2][0].isupper() and got[-1][2][0].isupper()
+            ):
+                break
+            got.append(toks[i])
+            i -= 1
+        got.reverse()
+        return self.trim_name(got), i
+
+    def np_forward(self, toks: list[Token], i: int) -> list[Token]:
+        cues = self.cues
+        got: list[Token] = []
+        while i < len(toks) and toks[i][2].lower() in cues.articles and not got:
+            i += 1
+        while i < len(toks) and len(got) < MAX_NP:
+            w = toks[i][2]
+            lw = w.lower()
+            if not self.is_word(w):
+                break
+            if lw in cues.pronouns and not got:
+                return [toks[i]]
+            if lw in cues.articles and not (got and got[-1][2].lower() == "of"):
+                break
+            if self.adverb(w):
+                break
+            if lw in cues.stop and not (
+                lw in cues.connectors and got and got[-1][2][0].isupper()
+                and i + 1 < len(toks) and toks[i + 1][2][0].isupper()
+            ):
+                break
+            got.append(toks[i])
+            i += 1
+        return self.trim_name(got)
+
+    def proper(self, toks: list[Token]) -> bool:
+        """A name: every word capitalised, but for connectors inside it (Ministry of Justice)."""
+        return all(w[0].isupper() or w[0].isdigit() or w.lower() in self.cues.connectors for _s, _e, w in toks)
+
+    def is_group(self, toks: list[Token]) -> bool:
+        """A body or several people ("they"), not one person ("he", "she")."""
+        words = [w for _s, _e, w in toks]
+        if any(w.lower() in self.cues.group_words for w in words):
+            return True
+        if any(len(w) > 1 and w.isupper() and w.isalpha() for w in words):
+            return True
+        last = words[-1]
+        if last[0].islower():
+            return last.endswith("s")
+        before = _LAST_WORD.search(self.text, max(0, toks[0][0] - 8), toks[0][0] - 1) if toks[0][0] > 0 else None
+        definite = before is not None and before.group().lower() == "the" and before.end() == toks[0][0] - 1
+        return definite and last.lower() not in self.cues.person_titles
