@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.files.annotation_file import StoreError
+from reader.files.annotation_file import StoreError, read_file
 from reader.files.project import Project
 
 
@@ -30,7 +30,7 @@ def progress(project: Project, annotator: str) -> list[DocProgress]:
         status, spans, relations = "todo", 0, 0
         if path.exists():
             try:
-                summary = store.summary(path)
+                summary = read_file(path).summary()
             except StoreError:
                 status = "unreadable"
             else:

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 from reader.core.errors import UserError
-from reader.files.annotation_file import StoreError
-from reader.files.store import Store
+from reader.files.annotation_file import StoreError, read_file
 
 
 def show(path: Path, textconv: bool = False) -> str:
@@ -23,37 +22,33 @@ def show(path: Path, textconv: bool = False) -> str:
         raise UserError("no such file", path)
     if textconv:
         try:
-            tables = Store.read_tables(path)
+            file = read_file(path)
         except StoreError as exc:  # git must still show something: a conflicted or foreign file as is
             raw = path.read_bytes().decode("utf-8", errors="replace")
             return f"# {path.name}: {exc.message}; shown as it is\n" + raw + ("" if raw.endswith("\n") else "\n")
     else:
-        tables = Store.read_tables(path)
-    meta = next(iter(Store.records(tables, "meta")), {})
-    spans = Store.records(tables, "spans")
-    rels = Store.records(tables, "relations")
-    by_id = {str(s.get("id")): s for s in spans}
+        file = read_file(path)
+    meta = file.meta
+    spans = {stored.span.id: stored.span for stored in file.spans}
     sources: dict[str, list[str]] = {}
-    for rel in rels:
-        tail = by_id.get(str(rel.get("tail")))
-        name = json.dumps(tail["text"], ensure_ascii=False) if tail else f"?{rel.get('tail')}"
-        sources.setdefault(str(rel.get("head")), []).append(f"{rel.get('label', '')} {rel.get('tail')} {name}")
+    for stored_rel in file.relations:
+        rel = stored_rel.relation
+        tail = spans.get(rel.tail)
+        name = json.dumps(tail.text, ensure_ascii=False) if tail else f"?{rel.tail}"
+        sources.setdefault(rel.head, []).append(f"{rel.label} {rel.tail} {name}")
     out = [
-        f"# {meta.get('doc_id', path.stem)} by {meta.get('annotator', path.parent.name)}: "
-        f"{meta.get('status', 'todo')}; spans {len(spans)}, links {len(rels)}"
+        f"# {meta.doc_id} by {meta.annotator}: {meta.status}; spans {len(file.spans)}, links {len(file.relations)}"
     ]
-    ordered = sorted(spans, key=lambda s: (int(s.get("start", 0)), -int(s.get("end", 0)), str(s.get("id"))))
-    for s in ordered:
-        text = json.dumps(str(s.get("text", "")), ensure_ascii=False)
-        line = f"{s.get('start', '?')}-{s.get('end', '?')}\t{s.get('id')}\t{s.get('label')}\t{text}"
-        attrs = s.get("attrs") or {}
-        if attrs:
-            line += "\t" + " ".join(f"{k}={v}" for k, v in sorted(attrs.items()))
-        if s.get("orphaned"):
+    for stored in sorted(file.spans, key=lambda s: (s.span.start, -s.span.end, s.span.id)):
+        s = stored.span
+        line = f"{s.start}-{s.end}\t{s.id}\t{s.label}\t{json.dumps(s.text, ensure_ascii=False)}"
+        if s.attrs:
+            line += "\t" + " ".join(f"{k}={v}" for k, v in sorted(s.attrs.items()))
+        if stored.orphaned is not None:
             line += "\tORPHANED"
         out.append(line)
-        for src in sources.get(str(s.get("id")), []):
+        for src in sources.get(s.id, []):
             out.append(f"\t-> {src}")
-        if s.get("note"):
-            out.append(f"\tnote: {json.dumps(s['note'], ensure_ascii=False)}")
+        if s.note:
+            out.append(f"\tnote: {json.dumps(s.note, ensure_ascii=False)}")
     return "\n".join(out) + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from reader.files.annotation_file import StoreError
+from reader.files.annotation_file import StoreError, read_file
 from reader.files.project import Project
 
 
@@ -23,17 +23,16 @@ def stats(project: Project) -> dict[str, Any]:
         files = store.files(annotator)
         for path in files:
             try:
-                tables = store.read_tables(path)
+                file = read_file(path)
             except StoreError:
                 status["unreadable"] += 1
                 continue
-            meta = next(iter(store.records(tables, "meta")), {})
-            status[str(meta.get("status", "todo"))] += 1
-            for record in store.records(tables, "spans"):
-                if not record.get("orphaned"):
-                    labels[str(record.get("label"))] += 1
+            status[file.meta.status] += 1
+            for stored in file.spans:
+                if stored.orphaned is None:
+                    labels[stored.span.label] += 1
                     spans += 1
-            relations += len(store.records(tables, "relations"))
+            relations += len(file.relations)
         status["todo"] += max(0, len(docs) - len(files))
         labels_total.update(labels)
         per_annotator[annotator] = {

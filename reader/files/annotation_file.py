@@ -1,29 +1,41 @@
 """The annotation file's format: the one module that reads and writes its TinyDB tables.
 
 `annotations/<annotator>/<doc_id>.json` holds the tables `meta`, `spans`, `relations` and, after
-`reader suggest`, `suggested_spans` and `suggested_relations`. Every reader of those tables (the store,
-validate, stats, show, diff, export) goes through the functions here, so the rules for a record are
-written once. The file is written through `AtomicJSONStorage`: sorted keys and indentation for readable
-diffs, and a temporary file in the same folder, flushed, fsynced and `os.replace`d, so a crash or a kill
-at any moment leaves the old file or the new one, never a torn one. A span's TinyDB document id is the
-number in its span id (`s12` -> 12), so a span keeps its key in the file from save to save and `git
-diff` shows only what changed.
+`reader suggest`, `suggested_spans` and `suggested_relations`. Everything that reads them (the store,
+validate, stats, show, the documents screen, diff, export) calls `read_file`, and the store writes
+them with `write_file`, so the rules for a record are written once: a record that is not an object,
+lacks a field or holds the wrong kind of value is a `MalformedRecord` naming the file, the line where
+it can be found, the record and what is wrong. `read_file` raises the first one; with `strict=False`
+(validate) it collects them all and leaves those records out.
+
+`read_file` gives values, not the model: spans as the file has them, with their orphan flags and the
+context saved beside them. Whether a span still fits its document, and re-anchoring it when it does
+not, is the store's business (and the fast paths of diff and export check the fit themselves).
+
+The file is written through `AtomicJSONStorage`: sorted keys and indentation for readable diffs, and a
+temporary file in the same folder, flushed, fsynced and `os.replace`d, so a crash or a kill at any
+moment leaves the old file or the new one, never a torn one. A span's TinyDB document id is the number
+in its span id (`s12` -> 12), so a span keeps its key in the file from save to save and `git diff`
+shows only what changed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, NamedTuple
 
+from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document as TinyDocument
 
 from reader.core.errors import UserError
-from reader.core.model import Relation, Span
+from reader.core.model import Document, Orphan, Relation, Span
 from reader.files.atomic import write_atomic
 
 CONTEXT = 24
@@ -32,6 +44,35 @@ CONTEXT = 24
 
 class StoreError(UserError):
     """An annotation file that cannot be read or written."""
+
+
+class MalformedRecord(StoreError):
+    """One record of an annotation file that cannot be read: `item` is its id (or `-`), `what` the problem."""
+
+    def __init__(self, what: str, path: Path, line: int | None, item: str) -> None:
+        super().__init__(f"{item}: {what}", path, line)
+        self.item, self.what = item, what
+
+
+def _load_json(path: Path) -> tuple[str, dict[str, dict[str, Any]]] | None:
+    """The text and the tables of a TinyDB file, None when it is missing or blank; StoreError if unreadable."""
+    try:
+        raw = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise StoreError("not UTF-8", path) from None
+    except OSError as exc:  # a folder in its place, no permission
+        raise StoreError(f"cannot read ({exc.strerror or exc})", path) from None
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise StoreError(f"not valid JSON ({exc.msg}, column {exc.colno})", path, exc.lineno) from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise StoreError("not a TinyDB file (expected tables of records)", path)
+    return raw, data
 
 
 class AtomicJSONStorage(Storage):
@@ -46,22 +87,8 @@ class AtomicJSONStorage(Storage):
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._batching and self._pending is not None:
             return self._pending
-        try:
-            raw = self.path.read_text("utf-8")
-        except FileNotFoundError:
-            return None
-        except UnicodeDecodeError:
-            raise StoreError("not UTF-8", self.path) from None
-        except OSError as exc:  # a folder in its place, no permission
-            raise StoreError(f"cannot read ({exc.strerror or exc})", self.path) from None
-        if not raw.strip():
-            return None
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise StoreError(f"not valid JSON ({exc.msg}, column {exc.colno})", self.path, exc.lineno) from None
-        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-            raise StoreError("not a TinyDB file (expected tables of records)", self.path)
+        loaded = _load_json(self.path)
+        data = None if loaded is None else loaded[1]
         if self._batching:
             self._pending = data
         return data
@@ -73,9 +100,11 @@ class AtomicJSONStorage(Storage):
         write_atomic(self.path, dumps(data), self._create_dirs)
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Collect every write inside the block and write the file once, atomically, at the end."""
-        self._batching, self._pending = True, None
+    def batch(self, fresh: bool = False) -> Iterator[None]:
+        """Collect every write inside the block and write the file once, atomically, at the end.
+
+        With `fresh`, the block starts from empty tables instead of the file's (it is rewritten whole)."""
+        self._batching, self._pending = True, ({} if fresh else None)
         try:
             yield
             data = self._pending
@@ -155,23 +184,243 @@ def _encode(value: Any, out: list[str], newline: str) -> None:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# --------------------------------------------------------------------------- what a file holds
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The `meta` table: whose work on which document, how far it is, and what the text was."""
+
+    doc_id: str
+    annotator: str
+    sha256: str = ""
+    """Of the document's text when it was saved; empty when unknown (a file written by hand)."""
+    status: str = "todo"
+    cursor: int = 0
+    schema_version: int = 1
+    updated: str = ""
+    last_ids: Mapping[str, int] = field(default_factory=dict)
+    """The highest id number each prefix had used (`s`, `r`), so that ids are never reused."""
+
+    def text_changed(self, doc: Document) -> bool:
+        """Whether `doc`'s text is not the one these annotations were made on (unknown counts as the same)."""
+        return bool(self.sha256) and self.sha256 != doc.sha256
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id, "sha256": self.sha256, "annotator": self.annotator, "status": self.status,
+            "schema_version": self.schema_version, "updated": self.updated, "cursor": self.cursor,
+            "last_ids": dict(sorted(self.last_ids.items())),
+        }
+
+
+class StoredSpan(NamedTuple):
+    """A record of the `spans` table."""
+
+    span: Span
+    context: tuple[str, str]
+    """The text before and after the span where it was saved, for re-anchoring."""
+    orphaned: str | None
+    """Why the span was kept aside (it fits nowhere in the text), or None for a placed span."""
+
+
+class StoredRelation(NamedTuple):
+    """A record of the `relations` table."""
+
+    relation: Relation
+    orphaned: str | None
+    """Why the link was kept aside (an end is not placed), or None."""
+
+
 @dataclass(frozen=True)
 class FileSummary:
-    """The meta table and counts of one annotation file, read without building the model."""
+    """The meta table and counts of one annotation file."""
 
     path: Path
     annotator: str
     doc_id: str
     status: str
     spans: int
+    """Placed spans (not those kept aside)."""
     relations: int
     orphans: int
+    """Spans kept aside."""
     cursor: int
     sha256: str
     updated: str
+    suggestions: int = 0
+    """Suggested spans waiting for a decision."""
+
+
+@dataclass
+class AnnotationFile:
+    """The tables of one annotation file as values, in the order of their keys."""
+
+    path: Path
+    meta: Meta
+    spans: list[StoredSpan] = field(default_factory=list)
+    relations: list[StoredRelation] = field(default_factory=list)
+    suggested_spans: list[Span] = field(default_factory=list)
+    suggested_relations: list[Relation] = field(default_factory=list)
+    malformed: list[MalformedRecord] = field(default_factory=list)
+    """The records that could not be read (only with `read_file(..., strict=False)`), left out above."""
+
+    def summary(self) -> FileSummary:
+        orphans = sum(1 for s in self.spans if s.orphaned is not None)
+        return FileSummary(
+            path=self.path, annotator=self.path.parent.name, doc_id=self.meta.doc_id, status=self.meta.status,
+            spans=len(self.spans) - orphans, relations=len(self.relations), orphans=orphans,
+            cursor=self.meta.cursor, sha256=self.meta.sha256, updated=self.meta.updated,
+            suggestions=len(self.suggested_spans),
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_tables(path: Path) -> dict[str, dict[str, Any]]:
+    """The tables of one file as TinyDB holds them; StoreError if it is not a readable TinyDB file."""
+    loaded = _load_json(Path(path))
+    if loaded is None:
+        raise StoreError("empty annotation file", path)
+    return loaded[1]
+
+
+def records(tables: Mapping[str, Mapping[str, Any]], table: str) -> list[tuple[str, Any]]:
+    """(key, record) of one table, in the order of the keys' numbers."""
+    rows = tables.get(table) or {}
+    return sorted(rows.items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0)
+
+
+def read_file(path: Path, *, strict: bool = True) -> AnnotationFile:
+    """Every table of one annotation file, checked record by record.
+
+    StoreError when the file is missing, empty, not UTF-8, not JSON or not TinyDB tables; with
+    `strict`, also for the first malformed record (a `MalformedRecord`), else those are collected
+    in `malformed` and left out."""
+    path = Path(path)
+    loaded = _load_json(path)
+    if loaded is None:
+        raise StoreError("empty annotation file" if path.exists() else "no such file", path)
+    raw, tables = loaded
+    reader = _Reader(path, raw, strict)
+    out = AnnotationFile(path, reader.meta(tables))
+    out.spans = reader.rows(tables, "spans", "span", reader.stored_span)
+    out.relations = reader.rows(tables, "relations", "relation", reader.stored_relation)
+    out.suggested_spans = reader.rows(tables, "suggested_spans", "suggestion", reader.span)
+    out.suggested_relations = reader.rows(tables, "suggested_relations", "suggested link", reader.relation)
+    out.malformed = reader.malformed
+    return out
+
+
+class _Bad(Exception):
+    """A record's problem, turned into a MalformedRecord by `_Reader.rows`."""
+
+
+class _Reader:
+    """The rules for a record, one method a kind; each raises _Bad with what is wrong."""
+
+    def __init__(self, path: Path, raw: str, strict: bool) -> None:
+        self.path, self.raw, self.strict = path, raw, strict
+        self.malformed: list[MalformedRecord] = []
+
+    def rows(self, tables: Mapping[str, Mapping[str, Any]], table: str, kind: str, parse: Any) -> list:
+        out = []
+        for key, record in records(tables, table):
+            try:
+                if not isinstance(record, dict):
+                    raise _Bad(f"record {key} is not an object")
+                out.append(parse(record))
+            except _Bad as exc:
+                item = str(record.get("id", "-")) if isinstance(record, dict) else "-"
+                self._fail(MalformedRecord(f"malformed {kind} ({exc})", self.path, _line_of(self.raw, table, key), item))
+        return out
+
+    def _fail(self, error: MalformedRecord) -> None:
+        if self.strict:
+            raise error
+        self.malformed.append(error)
+
+    def meta(self, tables: Mapping[str, Mapping[str, Any]]) -> Meta:
+        found = records(tables, "meta")
+        record = found[0][1] if found else {}
+        try:
+            if not isinstance(record, dict):
+                raise _Bad(f"record {found[0][0]} is not an object")
+            floor = record.get("last_ids")
+            return Meta(
+                doc_id=str(record.get("doc_id", self.path.stem)),
+                annotator=str(record.get("annotator", self.path.parent.name)),
+                sha256=str(record.get("sha256") or ""),
+                status=str(record.get("status", "todo")),
+                cursor=_int(record, "cursor", 0),
+                schema_version=_int(record, "schema_version", 1),
+                updated=str(record.get("updated", "")),
+                last_ids={str(k): v for k, v in floor.items() if type(v) is int} if isinstance(floor, dict) else {},
+            )
+        except _Bad as exc:
+            line = _line_of(self.raw, "meta", found[0][0])
+            self._fail(MalformedRecord(f"malformed meta ({exc})", self.path, line, "meta"))
+            return Meta(self.path.stem, self.path.parent.name)
+
+    def span(self, record: dict[str, Any]) -> Span:
+        attrs = record.get("attrs") or {}
+        if not isinstance(attrs, dict):
+            raise _Bad(f"attrs {attrs!r} is not an object")
+        try:
+            return Span(
+                id=str(record["id"]),
+                start=_int(record, "start"),
+                end=_int(record, "end"),
+                label=str(record["label"]),
+                text=str(record["text"]),
+                attrs={str(k): str(v) for k, v in attrs.items()},
+                note=str(record.get("note") or ""),
+                created=str(record.get("created") or ""),
+                updated=str(record.get("updated") or ""),
+            )
+        except KeyError as exc:
+            raise _Bad(f"no {exc}") from None
+
+    def stored_span(self, record: dict[str, Any]) -> StoredSpan:
+        span = self.span(record)
+        context = (str(record.get("context_before") or ""), str(record.get("context_after") or ""))
+        reason = str(record.get("orphan_reason") or "could not be placed") if record.get("orphaned") else None
+        return StoredSpan(span, context, reason)
+
+    def relation(self, record: dict[str, Any]) -> Relation:
+        try:
+            return Relation(str(record["id"]), str(record["head"]), str(record["tail"]), str(record.get("label", "attributed_to")))
+        except KeyError as exc:
+            raise _Bad(f"no {exc}") from None
+
+    def stored_relation(self, record: dict[str, Any]) -> StoredRelation:
+        reason = str(record.get("orphan_reason") or "an end is not placed") if record.get("orphaned") else None
+        return StoredRelation(self.relation(record), reason)
+
+
+def _int(record: Mapping[str, Any], key: str, default: int | None = None) -> int:
+    value = record[key] if default is None else (record.get(key) or default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _Bad(f"{key} {value!r} is not a whole number") from None
+
+
+def _line_of(raw: str, table: str, key: str) -> int | None:
+    """The line of record `key` of `table` in the file's text (found only on the error path), or None."""
+    at = re.search(r'(?<!\\)"' + re.escape(table) + r'"\s*:\s*\{', raw)
+    if at is None:
+        return None
+    found = re.compile(r'(?<!\\)"' + re.escape(str(key)) + r'"\s*:').search(raw, at.end())
+    return raw.count("\n", 0, (found or at).start()) + 1
+
+
+# --------------------------------------------------------------------------- writing
 
 
 def span_record(span: Span, text: str) -> dict[str, Any]:
+    """A placed span as the `spans` table holds it, with the context around it in `text`."""
     return {
         "id": span.id,
         "start": span.start,
@@ -189,6 +438,49 @@ def span_record(span: Span, text: str) -> dict[str, Any]:
 
 def relation_record(rel: Relation) -> dict[str, Any]:
     return {"id": rel.id, "head": rel.head, "tail": rel.tail, "label": rel.label}
+
+
+def write_file(
+    path: Path,
+    meta: Meta,
+    text: str,
+    spans: Iterable[Span],
+    relations: Iterable[Relation],
+    orphans: Iterable[Orphan] = (),
+    suggested_spans: Iterable[Span] = (),
+    suggested_relations: Iterable[Relation] = (),
+) -> None:
+    """Write one annotation file whole, once, atomically: `spans` placed in `text` (which gives their
+    context), `orphans` with the context they kept, relations in the order of their numbers."""
+    span_rows = [span_record(s, text) for s in spans]
+    rel_rows = [relation_record(r) for r in sorted(relations, key=lambda r: (_number(r.id) or 0, r.id))]
+    for orphan in orphans:
+        if isinstance(orphan.item, Span):
+            record = span_record(orphan.item, "")
+            record.update(orphaned=True, orphan_reason=orphan.reason)
+            record["context_before"], record["context_after"] = orphan.context
+            span_rows.append(record)
+        else:
+            rel_rows.append({**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason})
+    suggested = [span_record(s, text) for s in suggested_spans]
+    suggested_links = [relation_record(r) for r in suggested_relations]
+    storage_ref: list[AtomicJSONStorage] = []
+
+    def make_storage(p: str, **kw: Any) -> AtomicJSONStorage:
+        storage_ref.append(AtomicJSONStorage(p, **kw))
+        return storage_ref[0]
+
+    db = TinyDB(str(path), storage=make_storage)
+    with storage_ref[0].batch(fresh=True):
+        db.table("meta").insert(TinyDocument(meta.record(), doc_id=1))
+        db.table("spans").insert_multiple(_keyed(span_rows))
+        db.table("relations").insert_multiple(_keyed(rel_rows))
+        if suggested or suggested_links:
+            db.table("suggested_spans").insert_multiple(TinyDocument(r, doc_id=i) for i, r in enumerate(suggested, 1))
+            db.table("suggested_relations").insert_multiple(
+                TinyDocument(r, doc_id=i) for i, r in enumerate(suggested_links, 1)
+            )
+    db.close()
 
 
 def _number(ident: str) -> int | None:
@@ -210,20 +502,3 @@ def _keyed(records: list[dict[str, Any]]) -> list[TinyDocument]:
         seen.add(n)
         out.append(TinyDocument(record, doc_id=n))
     return out
-
-
-def _span_from(record: dict[str, Any], path: Path) -> Span:
-    try:
-        return Span(
-            id=str(record["id"]),
-            start=int(record["start"]),
-            end=int(record["end"]),
-            label=str(record["label"]),
-            text=str(record["text"]),
-            attrs={str(k): str(v) for k, v in (record.get("attrs") or {}).items()},
-            note=str(record.get("note") or ""),
-            created=str(record.get("created") or ""),
-            updated=str(record.get("updated") or ""),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise StoreError(f"span {record.get('id', '?')!r} is malformed ({exc})", path) from None

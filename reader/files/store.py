@@ -4,11 +4,8 @@ One TinyDB file per annotator per document keeps a save as cheap as that documen
 whatever the size of the corpus (TinyDB rewrites the whole file on every write), and keeps two
 annotators out of each other's files so git merges stay clean.
 
-The file is written through `AtomicJSONStorage`: sorted keys and indentation for readable diffs, and a
-temporary file in the same folder, flushed, fsynced and `os.replace`d, so a crash or a kill at any
-moment leaves the old file or the new one, never a torn one. A save batches TinyDB's table writes and
-writes the file once. A span's TinyDB document id is the number in its span id (`s12` -> 12), so a
-span keeps its key in the file from save to save and `git diff` shows only what changed.
+The file's format (its tables, the rules for a record, the atomic write) is `files.annotation_file`;
+the store decides where files live, holds the locks, and turns a file into `DocAnnotations` and back.
 
 A lock file (`.<doc_id>.lock`, held with `flock`, released by the kernel when a process dies) keeps a
 second process from writing the same file: that one opens read-only and is told so.
@@ -24,24 +21,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document as TinyDocument
-
 from reader.core.annotations import DocAnnotations
-from reader.core.model import Document, InvariantError, Orphan, Relation, Span, now_iso
+from reader.core.model import Document, Orphan, Span, now_iso
 from reader.core.schema import Schema
+from reader.files import annotation_file
 from reader.files.annotation_file import (
-    AtomicJSONStorage,
     FileSummary,
+    Meta,
+    StoredSpan,
     StoreError,
-    _keyed,
-    _number,
-    _span_from,
-    relation_record,
-    span_record,
+    read_file,
+    write_file,
 )
 from reader.files.corpus import check_name
 from reader.files.lock import DocLock
+
 
 @dataclass
 class Loaded:
@@ -125,42 +119,22 @@ class Store:
                 out.extend(sorted(p for p in folder.glob("*.json") if not p.name.startswith(".")))
         return out
 
-    # ----------------------------------------------------------------- raw reading
+    # ----------------------------------------------------------------- reading without the model
 
     @staticmethod
     def read_tables(path: Path) -> dict[str, dict[str, Any]]:
-        """The tables of one file as TinyDB holds them; StoreError if it is not a readable TinyDB file."""
-        data = AtomicJSONStorage(path, create_dirs=False).read()
-        if data is None:
-            raise StoreError("empty annotation file", path)
-        return data
+        """The raw tables of one file (`annotation_file.read_tables`); prefer `read_file`."""
+        return annotation_file.read_tables(path)
 
     @staticmethod
-    def records(tables: dict[str, dict[str, Any]], table: str) -> list[dict[str, Any]]:
-        rows = tables.get(table) or {}
-        out = []
-        for key in sorted(rows, key=lambda k: int(k) if str(k).isdigit() else 0):
-            if isinstance(rows[key], dict):
-                out.append(rows[key])
-        return out
+    def records(tables: dict[str, dict[str, Any]], table: str) -> list[Any]:
+        """The raw records of one table, in key order (`annotation_file.records`); prefer `read_file`."""
+        return [record for _key, record in annotation_file.records(tables, table)]
 
-    def summary(self, path: Path) -> FileSummary:
-        tables = self.read_tables(path)
-        meta = next(iter(self.records(tables, "meta")), {})
-        spans = self.records(tables, "spans")
-        orphans = sum(1 for s in spans if s.get("orphaned"))
-        return FileSummary(
-            path=path,
-            annotator=path.parent.name,
-            doc_id=str(meta.get("doc_id", path.stem)),
-            status=str(meta.get("status", "todo")),
-            spans=len(spans) - orphans,
-            relations=len(self.records(tables, "relations")),
-            orphans=orphans,
-            cursor=int(meta.get("cursor", 0) or 0),
-            sha256=str(meta.get("sha256", "")),
-            updated=str(meta.get("updated", "")),
-        )
+    @staticmethod
+    def summary(path: Path) -> FileSummary:
+        """The meta table and counts of one file; StoreError if it cannot be read."""
+        return read_file(path).summary()
 
     # ----------------------------------------------------------------- load
 
@@ -199,77 +173,47 @@ class Store:
         ann = DocAnnotations(doc, self.schema)
         if not path.exists():
             return Loaded(ann)
-        tables = self.read_tables(path)
-        meta = next(iter(self.records(tables, "meta")), {})
-        changed = bool(meta.get("sha256")) and meta.get("sha256") != doc.sha256
+        file = read_file(path)
         report: list[str] = []
-        if changed:
+        if file.meta.text_changed(doc):
             report.append(f"{path}: the document's text changed since it was annotated; spans re-anchored")
-        for record in self.records(tables, "spans"):
-            span = _span_from(record, path)
-            if record.get("orphaned"):
-                placed = reanchor(span, doc.text, str(record.get("context_before", "")), str(record.get("context_after", "")))
-                if placed is None or not self._try_add(ann, placed):
-                    context = (str(record.get("context_before", "")), str(record.get("context_after", "")))
-                    ann.orphans.append(Orphan(span, str(record.get("orphan_reason") or "could not be placed"), context))
-                    report.append(f"{path}: span {span.id} ({span.label} {span.text[:30]!r}) is still orphaned")
-                else:
-                    report.append(f"{path}: orphaned span {span.id} placed again at {placed.start}-{placed.end}")
-                continue
-            if self._try_add(ann, span):
-                continue
-            problem = self._problem(ann, span)
-            placed = reanchor(span, doc.text, str(record.get("context_before", "")), str(record.get("context_after", "")))
-            if placed is not None and placed != span and self._try_add(ann, placed):
-                report.append(f"{path}: span {span.id} re-anchored from {span.start}-{span.end} to {placed.start}-{placed.end}")
-                continue
-            context = (str(record.get("context_before", "")), str(record.get("context_after", "")))
-            ann.orphans.append(Orphan(span, problem, context))
-            report.append(f"{path}: span {span.id} orphaned: {problem}")
-        floor = meta.get("last_ids")
-        if isinstance(floor, dict):
-            ann.id_floor = {str(k): int(v) for k, v in floor.items() if isinstance(v, int)}
-            ann._highest = None
-        for record in self.records(tables, "relations"):
-            try:
-                rel = Relation(str(record["id"]), str(record["head"]), str(record["tail"]), str(record.get("label", "attributed_to")))
-            except KeyError as exc:
-                raise StoreError(f"relation {record.get('id', '?')!r} lacks {exc}", path) from None
-            try:
-                ann._check_relation(rel)
-            except InvariantError as exc:
-                ann.orphans.append(Orphan(rel, exc.message))
-                report.append(f"{path}: relation {rel.id} kept aside: {exc.message}")
-                continue
-            if rel.id in ann.relations:  # a kept-aside link whose id a newer one took: keep both
-                rel = Relation(ann._next_id("r"), rel.head, rel.tail, rel.label)
-                ann._highest = None
-            ann.relations[rel.id] = rel
-        ann.status = str(meta.get("status", "todo"))
-        ann.cursor = int(meta.get("cursor", 0) or 0)
-        for record in self.records(tables, "suggested_spans"):
-            span = _span_from(record, path)
+        for stored in file.spans:
+            report.extend(self._place(path, ann, stored))
+        ann.id_floor = file.meta.last_ids
+        for stored_rel in file.relations:
+            rel = stored_rel.relation
+            problem = ann.restore_relation(rel)
+            if problem is not None:
+                ann.keep_aside(Orphan(rel, problem))
+                report.append(f"{path}: relation {rel.id} kept aside: {problem}")
+        ann.status, ann.cursor = file.meta.status, file.meta.cursor
+        fitting = []
+        for span in file.suggested_spans:
             if 0 <= span.start < span.end <= len(doc.text) and doc.text[span.start : span.end] == span.text:
-                ann.suggested_spans.append(span)
+                fitting.append(span)
             else:
                 report.append(f"{path}: suggestion {span.id} no longer fits the text; dropped (run reader suggest again)")
-        for record in self.records(tables, "suggested_relations"):
-            ann.suggested_relations.append(
-                Relation(str(record["id"]), str(record["head"]), str(record["tail"]), str(record.get("label", "attributed_to")))
-            )
+        ann.set_suggestions(fitting, file.suggested_relations)
         return Loaded(ann, report=report, exists=True)
 
     @staticmethod
-    def _problem(ann: DocAnnotations, span: Span) -> str:
-        try:
-            ann._check_span(span)
-        except InvariantError as exc:
-            return exc.message
-        return f"span id {span.id!r} is used twice"
-
-    @staticmethod
-    def _try_add(ann: DocAnnotations, span: Span) -> bool:
-        return ann.put_loaded(span)
+    def _place(path: Path, ann: DocAnnotations, stored: StoredSpan) -> list[str]:
+        """Restore one saved span where it fits, else re-anchored, else kept aside; the report lines."""
+        span, context, text = stored.span, stored.context, ann.document.text
+        if stored.orphaned is not None:  # kept aside before: placed again if its text is back
+            placed = reanchor(span, text, *context)
+            if placed is None or ann.restore_span(placed) is not None:
+                ann.keep_aside(Orphan(span, stored.orphaned, context))
+                return [f"{path}: span {span.id} ({span.label} {span.text[:30]!r}) is still orphaned"]
+            return [f"{path}: orphaned span {span.id} placed again at {placed.start}-{placed.end}"]
+        problem = ann.restore_span(span)
+        if problem is None:
+            return []
+        placed = reanchor(span, text, *context)
+        if placed is not None and placed != span and ann.restore_span(placed) is None:
+            return [f"{path}: span {span.id} re-anchored from {span.start}-{span.end} to {placed.start}-{placed.end}"]
+        ann.keep_aside(Orphan(span, problem, context))
+        return [f"{path}: span {span.id} orphaned: {problem}"]
 
     # ----------------------------------------------------------------- save
 
@@ -289,44 +233,17 @@ class Store:
         return path
 
     def _write(self, path: Path, annotator: str, ann: DocAnnotations) -> None:
-        text = ann.document.text
-        spans = [span_record(s, text) for s in ann.sorted_spans()]
-        rels = [relation_record(r) for r in sorted(ann.relations.values(), key=lambda r: (_number(r.id) or 0, r.id))]
-        for orphan in ann.orphans:
-            if isinstance(orphan.item, Span):
-                record = span_record(orphan.item, "")
-                record.update(orphaned=True, orphan_reason=orphan.reason)
-                record["context_before"], record["context_after"] = orphan.context
-                spans.append(record)
-            else:
-                rels.append({**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason})
-        meta = {
-            "doc_id": ann.document.id,
-            "sha256": ann.document.sha256,
-            "annotator": annotator,
-            "status": ann.status,
-            "schema_version": self.schema.version if self.schema else 1,
-            "updated": now_iso(),
-            "cursor": ann.cursor,
-            "last_ids": dict(sorted(ann.highest_ids().items())),
-        }
-        storage_ref: list[AtomicJSONStorage] = []
-
-        def make_storage(p: str, **kw: Any) -> AtomicJSONStorage:
-            storage_ref.append(AtomicJSONStorage(p, **kw))
-            return storage_ref[0]
-
-        db = TinyDB(str(path), storage=make_storage)
-        with storage_ref[0].batch():
-            storage_ref[0]._pending = {}  # start from empty tables: the file is rewritten whole
-            db.table("meta").insert(TinyDocument(meta, doc_id=1))
-            db.table("spans").insert_multiple(_keyed(spans))
-            db.table("relations").insert_multiple(_keyed(rels))
-            if ann.suggested_spans or ann.suggested_relations:
-                db.table("suggested_spans").insert_multiple(
-                    TinyDocument(span_record(s, text), doc_id=i) for i, s in enumerate(ann.suggested_spans, 1)
-                )
-                db.table("suggested_relations").insert_multiple(
-                    TinyDocument(relation_record(r), doc_id=i) for i, r in enumerate(ann.suggested_relations, 1)
-                )
-        db.close()
+        meta = Meta(
+            doc_id=ann.document.id,
+            annotator=annotator,
+            sha256=ann.document.sha256,
+            status=ann.status,
+            cursor=ann.cursor,
+            schema_version=self.schema.version if self.schema else 1,
+            updated=now_iso(),
+            last_ids=ann.highest_ids(),
+        )
+        write_file(
+            path, meta, ann.document.text, ann.sorted_spans(), ann.relations.values(), ann.orphans,
+            ann.suggested_spans, ann.suggested_relations,
+        )

@@ -3,9 +3,9 @@
 A *record* is one annotator's work on one document as a plain dict, exactly the canonical jsonl line:
 `{"id", "text", "meta", "annotator", "spans": [{"id", "start", "end", "label", "text", "attrs",
 "note"}], "relations": [{"id", "head", "tail", "label"}]}`, offsets in code points. Plain dicts,
-not the model's classes, because a corpus of 10,000 documents is read straight from the TinyDB files
-(`Store.read_tables`) and only a document whose text changed since it was annotated goes through
-`Store.load` and its re-anchoring: export must cost about what writing the output costs.
+not the model's classes, because a corpus of 10,000 documents is read straight from the annotation
+files (`annotation_file.read_file`) and only a document whose text changed since it was annotated
+goes through `Store.load` and its re-anchoring: export must cost about what writing the output costs.
 
 Every format writes through `Output`, which makes files byte-for-byte reproducible (sorted keys,
 `\\n` line ends, no timestamps but those in the data) and collects what could not be written, so the
@@ -23,60 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-import regex
 
 from reader.core.errors import UserError
+from reader.core.model import Span
 from reader.core.progress import track
-from reader.files.annotation_file import StoreError
+from reader.core.text import _FAST_RE, _HAS_EXT, TOKEN_RE, split_at, tokenize  # noqa: F401  (re-exported: the tokenizer lives in core.text)
+from reader.files.annotation_file import read_file
 from reader.files.project import Project
-from reader.files.store import Store
 
 Record = dict[str, Any]
 SPLIT_NAMES = {1: ("train",), 2: ("train", "test"), 3: ("train", "validation", "test")}
-
-# --------------------------------------------------------------------------- the tokenizer
-
-_W = r"(?:(?=\w)\X)"  # a grapheme cluster that starts with a word character (a, é, e + U+0301, a + 🏽)
-_D = r"(?:(?=\d)\X)"
-_EXT = r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}]"
-TOKEN_RE = regex.compile(
-    rf"{_D}+(?:[.,]{_D}+)+"  # 3.5, 1,000
-    rf"|{_W}+(?:['’]{_W}+)*"  # words, don't, O’Brien
-    rf"|(?!\s)\X"  # any other grapheme cluster: punctuation, 👍🏽, a flag, ZWJ sequences
-    rf"|{_EXT}+",  # marks on a space: the space stays whitespace, the marks are a token
-)
-"""The one tokenizer (conll, the Hugging Face token layout, spacy): it never splits a grapheme
-cluster, so an emoji with a skin tone or `e` + U+0301 stays one token, and no token holds whitespace
-(the one exception to the first rule: a combining mark or modifier on a space is a token without it)."""
-
-
-_HAS_EXT = regex.compile(_EXT)
-_FAST_RE = regex.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’]\w+)*|(?!\s)\X")
-"""The same tokens when the text has no extending characters (most news text): a word character is
-then a cluster of its own, and plain `\\w+` is about twice as fast."""
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """Token extents `[start, end)` in code points."""
-    pattern = TOKEN_RE if _HAS_EXT.search(text) else _FAST_RE
-    return [m.span() for m in pattern.finditer(text)]
-
-
-def split_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
-    """Tokens further split at the given offsets (span edges), so that every span is a run of tokens."""
-    cuts = sorted(set(cuts))
-    if not cuts:
-        return tokens
-    out: list[tuple[int, int]] = []
-    for start, end in tokens:
-        i = bisect_right(cuts, start)
-        while i < len(cuts) and cuts[i] < end:
-            out.append((start, cuts[i]))
-            start = cuts[i]
-            i += 1
-        out.append((start, end))
-    return out
-
 
 # --------------------------------------------------------------------------- UTF-16 offsets
 
@@ -137,15 +93,10 @@ class Records:
     """This annotator's annotation files (names) for documents that are not in the corpus."""
 
 
-def _span_out(rec: dict[str, Any]) -> dict[str, Any]:
+def _span_out(span: Span) -> dict[str, Any]:
     return {
-        "id": str(rec["id"]),
-        "start": int(rec["start"]),
-        "end": int(rec["end"]),
-        "label": str(rec["label"]),
-        "text": str(rec["text"]),
-        "attrs": {str(k): str(v) for k, v in (rec.get("attrs") or {}).items()},
-        "note": str(rec.get("note") or ""),
+        "id": span.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text,
+        "attrs": dict(span.attrs), "note": span.note,
     }
 
 
@@ -176,48 +127,41 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
         if not path.exists():
             out.skipped.append(doc.id)
             continue
-        tables = Store.read_tables(path)
-        meta = next(iter(Store.records(tables, "meta")), {})
+        file = read_file(path)
         text = doc.text
         spans: list[dict[str, Any]] = []
-        fast = meta.get("sha256") in (None, "", doc.sha256)
-        try:
-            raw_spans = Store.records(tables, "spans")
-            for rec in raw_spans:
-                if rec.get("orphaned"):
-                    span = _span_out(rec)
-                    out.dropped.append(Dropped(doc.id, span["id"], span["label"], span["start"], span["end"],
-                                               "orphaned: " + str(rec.get("orphan_reason") or "not placed")))
-                    continue
-                span = _span_out(rec)
-                if text[span["start"] : span["end"]] != span["text"] or span["start"] >= span["end"]:
-                    fast = False
-                    break
-                spans.append(span)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StoreError(f"malformed span ({exc})", path) from None
+        relations: list[dict[str, Any]] = []
+        dropped: list[Dropped] = []
+        fast = not file.meta.text_changed(doc)
+        for stored in file.spans if fast else ():
+            s = stored.span
+            if stored.orphaned is not None:
+                dropped.append(Dropped(doc.id, s.id, s.label, s.start, s.end, "orphaned: " + stored.orphaned))
+            elif s.start < s.end and text[s.start : s.end] == s.text:
+                spans.append(_span_out(s))
+            else:
+                fast = False
+                break
         if fast:
             ids = {s["id"] for s in spans}
-            relations = []
-            for rec in Store.records(tables, "relations"):
-                rel = {"id": str(rec["id"]), "head": str(rec["head"]), "tail": str(rec["tail"]),
-                       "label": str(rec.get("label", "attributed_to"))}
-                if rec.get("orphaned") or rel["head"] not in ids or rel["tail"] not in ids:
-                    out.dropped.append(Dropped(doc.id, rel["id"], rel["label"], -1, -1,
-                                               "relation to a span that is not placed"))
+            for stored_rel in file.relations:
+                r = stored_rel.relation
+                if stored_rel.orphaned is not None or r.head not in ids or r.tail not in ids:
+                    dropped.append(Dropped(doc.id, r.id, r.label, -1, -1, "relation to a span that is not placed"))
                     continue
-                relations.append(rel)
+                relations.append({"id": r.id, "head": r.head, "tail": r.tail, "label": r.label})
         else:
             loaded = store.load(annotator, doc)
             out.notices.extend(loaded.report)
             ann = loaded.annotations
-            out.dropped = [d for d in out.dropped if d.doc_id != doc.id]
+            dropped = []
             for orphan in ann.orphans:
                 item = orphan.item
-                start, end = (item.start, item.end) if hasattr(item, "start") else (-1, -1)
-                out.dropped.append(Dropped(doc.id, item.id, item.label, start, end, "orphaned: " + orphan.reason))
-            spans = [_span_out(s.__dict__) for s in ann.spans.values()]
+                start, end = (item.start, item.end) if isinstance(item, Span) else (-1, -1)
+                dropped.append(Dropped(doc.id, item.id, item.label, start, end, "orphaned: " + orphan.reason))
+            spans = [_span_out(s) for s in ann.spans.values()]
             relations = [{"id": r.id, "head": r.head, "tail": r.tail, "label": r.label} for r in ann.relations.values()]
+        out.dropped.extend(dropped)
         spans.sort(key=_by_start)
         relations.sort(key=lambda r: (_num(r["id"]), r["id"]))
         out.records.append({

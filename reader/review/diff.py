@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from reader.core.errors import UserError
 from reader.core.model import Document
 from reader.core.progress import track
+from reader.files.annotation_file import read_file
 from reader.review.alignment import Alignment, Link, Unit
 from reader.review.comparison import DocComparison, Tally, compare_units, units_of
 
@@ -75,45 +76,36 @@ def _side_json(side: Unit | Link | None, text: str) -> dict[str, Any] | None:
 
 
 def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], list[Link], bool]:
-    """One annotator's units and links of `doc`, read straight from the file's tables.
+    """One annotator's units and links of `doc`, read straight from the file (`read_file`).
 
-    The file is read once and no model is built: spans are taken as the file has them when they fit
-    the text (a label the schema lacks is compared too, and shows as its own row). When the text
-    changed since it was annotated, or a span does not fit its offsets, the file goes through
-    `Store.load` instead, which re-anchors what it can, exactly as the app would. The flag says
-    whether that happened.
+    No model is built: spans are taken as the file has them when they fit the text (a label the
+    schema lacks is compared too, and shows as its own row). When the text changed since it was
+    annotated, or a span does not fit its offsets, the file goes through `Store.load` instead, which
+    re-anchors what it can, exactly as the app would. The flag says whether that happened.
     """
-    tables = store.read_tables(store.root / annotator / f"{doc.id}.json")  # both names checked already
-    meta = next(iter(tables.get("meta", {}).values()), {})
-    if not isinstance(meta, dict):
-        meta = {}
+    file = read_file(store.root / annotator / f"{doc.id}.json")  # both names checked already
     text = doc.text
-    ok = not meta.get("sha256") or meta["sha256"] == doc.sha256
     units: dict[str, Unit] = {}
-    if ok:  # the order of the records does not matter here: units are sorted below
-        for r in tables.get("spans", {}).values():
-            if not isinstance(r, dict) or r.get("orphaned"):
+    ok = not file.meta.text_changed(doc)
+    if ok:
+        for stored in file.spans:
+            s = stored.span
+            if stored.orphaned is not None:
                 continue
-            try:
-                u = Unit(int(r["start"]), int(r["end"]), str(r["label"]), str(r["id"]))
-            except (KeyError, TypeError, ValueError):
+            if not (0 <= s.start < s.end <= len(text)) or text[s.start : s.end] != s.text or s.id in units:
                 ok = False
                 break
-            if not (0 <= u.start < u.end <= len(text)) or text[u.start : u.end] != r.get("text") or u.id in units:
-                ok = False
-                break
-            units[u.id] = u
+            units[s.id] = Unit(s.start, s.end, s.label, s.id)
     if not ok:
         loaded = store.load(annotator, doc)
         found, links = units_of(loaded.annotations)
         return found, links, True
     links = []
-    for r in tables.get("relations", {}).values():
-        if not isinstance(r, dict):
-            continue
-        head, tail = units.get(str(r.get("head"))), units.get(str(r.get("tail")))
-        if head is not None and tail is not None and not r.get("orphaned"):
-            links.append(Link(head, tail, str(r.get("label", "attributed_to")), str(r.get("id", ""))))
+    for stored_rel in file.relations:
+        r = stored_rel.relation
+        head, tail = units.get(r.head), units.get(r.tail)
+        if head is not None and tail is not None and stored_rel.orphaned is None:
+            links.append(Link(head, tail, r.label, r.id))
     return sorted(units.values()), links, False
 
 
