@@ -16,8 +16,8 @@ from reader.core.errors import UserError
 from reader.files.project import Project, default_annotator
 
 COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "validate", "stats", "show")
-EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "csv", "prodigy")
-IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio", "prodigy")
+EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "webanno", "csv", "prodigy")
+IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio", "prodigy", "conll", "webanno")
 
 
 class UsageError(UserError):

@@ -37,6 +37,7 @@ EXPORTERS = {
     "doccano": "doccano",
     "labelstudio": "labelstudio",
     "w3c": "w3c",
+    "webanno": "webanno_tsv",
     "csv": "csv_rows",
     "prodigy": "prodigy",
 }
@@ -48,6 +49,8 @@ IMPORTERS = {
     "doccano": "doccano",
     "labelstudio": "labelstudio",
     "prodigy": "prodigy",
+    "conll": "conll_import",
+    "webanno": "webanno_tsv_import",
 }
 KEEP_REJECTED_FORMATS = ("jsonl", "prodigy", "labelstudio")
 """Formats whose files hold rejected, ignored or cancelled answers, skipped unless `keep_rejected`."""

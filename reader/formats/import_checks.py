@@ -149,7 +149,7 @@ def _spans(placer: _Placer, items: list[dict[str, Any]], label_map: dict[str, st
     out: list[Span] = []
     taken = {s["key"] for s in items}
     used: set[str] = set()
-    seen: dict[tuple[int, int, str], str] = {}
+    seen: dict[tuple, str] = {}
     counter = [0]
     for s in items:
         extent = placer.place(s, notices, what)
@@ -160,8 +160,9 @@ def _spans(placer: _Placer, items: list[dict[str, Any]], label_map: dict[str, st
         if skip is not None and (t_start, t_end, label) in skip:
             keys[s["key"]] = skip[(t_start, t_end, label)]
             continue
-        if (t_start, t_end, label) in seen:
-            keys[s["key"]] = seen[(t_start, t_end, label)]
+        same = (t_start, t_end, label, tuple(sorted(s["attrs"].items())), s["note"])  # merged only when it repeats a span
+        if same in seen:  # entirely: two brat events on one trigger differ in their notes
+            keys[s["key"]] = seen[same]
             notices.append(f"{where(placer.doc, s['line'])}: {what} {s['key']} repeats {label} at {t_start}-{t_end}; merged")
             continue
         sid = s["key"] if own and re.fullmatch(rf"{prefix}[1-9]\d*", s["key"]) and s["key"] not in used else None
@@ -169,7 +170,7 @@ def _spans(placer: _Placer, items: list[dict[str, Any]], label_map: dict[str, st
             sid = _next_id(prefix, counter, taken, used)
         used.add(sid)
         keys[s["key"]] = sid
-        seen[(t_start, t_end, label)] = sid
+        seen[same] = sid
         out.append(Span(sid, t_start, t_end, label, text[t_start:t_end], s["attrs"], s["note"]))
     return out, keys
 
