@@ -1,14 +1,21 @@
-"""The article view under Pilot: moves, selection by keys and mouse, exact offsets, literal text."""
+"""The article view under Pilot: moves, selection by keys and mouse, exact offsets, literal text;
+and, headless, the state behind it and the text each annotation key means (`reader.view`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from reader.commands.cli import main
+from reader.core.text import Segmenter
 from reader.tui.annotate import DocHeader
 from reader.tui.app import create_app
 from reader.tui.article import ArticleView
-from tests.viewapp import ViewApp, lines
+from reader.view.caret import Caret, Drawn, changed_extents, marks_on
+from reader.view.extents import find, moved_edge, next_start, target_extent, word_at
+from reader.view.spans import SpanLookup
+from reader.view.viewport import rows_showing, scroll_for_cursor
+from reader.view.wrap import Layout, Row
+from tests.viewapp import ViewApp, annotations, lines
 
 EMOJI = "👍🏽"
 TRICKY = f"a{EMOJI}e\u0301中\tb"
@@ -316,3 +323,93 @@ async def test_raw_control_characters_never_reach_the_terminal() -> None:
         assert lines(view)[0] == "a\u241b[31mb\u2407c"
         view.move_to(2)
         assert view.layout.locate(view.cursor) == (0, 2)
+
+
+# ----------------------------------------------------------------- the headless state behind the view
+
+def test_caret_selection_never_cuts_a_grapheme_cluster_and_v_mode_extends() -> None:
+    caret = Caret(Segmenter(TRICKY), 2)  # inside the emoji and its skin tone
+    assert caret.cursor == 1
+    caret.select(2, 2 + len(EMOJI) + 1)  # from inside the emoji to inside e + accent
+    assert caret.selection == (1, 5 + len(EMOJI) - 2)
+    caret.jump(0)
+    caret.start_selecting()
+    caret.move_to(1)
+    caret.move_to(1 + len(EMOJI))
+    assert caret.selection == (0, 1 + len(EMOJI))
+    assert caret.clear() and caret.selection is None and not caret.selecting
+    assert not caret.clear()  # nothing left to redraw
+
+
+def test_a_move_redraws_only_the_changed_ends_of_a_long_selection() -> None:
+    old = Drawn(5000, (0, 5000), None)
+    new = Drawn(5001, (0, 5001), (4990, 5010))
+    extents = changed_extents(old, new)
+    assert all(end - start <= 20 for start, end in extents)  # never the whole selection
+    assert (4990, 5010) in extents and (5000, 5000) in extents and (5001, 5001) in extents
+
+
+def test_a_row_sees_only_its_part_of_the_cursor_selection_and_focus() -> None:
+    ann = annotations(ARTICLE, [(0, 6, "source")])
+    span = next(iter(ann.spans.values()))
+    row = Row(line=33, start=40, end=60, last=False)
+    assert marks_on(row, 10, (20, 50), span) == (-1, (40, 50), None)
+    assert marks_on(row, 60, None, None).cursor == 60  # the row's end is a place for the cursor
+    assert marks_on(Row(0, 0, 31, True), 3, (20, 50), span) == (3, (20, 32), span)
+
+
+def test_scrolling_keeps_the_cursor_in_sight_and_centres_only_a_jump() -> None:
+    assert scroll_for_cursor(12, top=10, height=5) is None
+    assert scroll_for_cursor(20, top=10, height=5) == 16  # just enough
+    assert scroll_for_cursor(3, top=10, height=5) == 3
+    assert scroll_for_cursor(100, top=10, height=5, center=True) == 98
+    assert scroll_for_cursor(12, top=10, height=5, center=True) is None  # in sight: stays put
+    layout = Layout(Segmenter("aaaa bbbb cccc dddd\nxy\neeee ffff"), 10)
+    assert rows_showing(layout, 7, 17, top=0, height=10) == (0, 2)
+    assert rows_showing(layout, 0, 30, top=1, height=2) == (1, 2)  # clipped to the screen
+    assert rows_showing(layout, 25, 30, top=0, height=2) is None  # off screen: nothing to redraw
+
+
+def test_span_lookup_follows_edits_and_another_documents_spans() -> None:
+    ann = annotations(ARTICLE)
+    lookup = SpanLookup(ann)
+    assert lookup.focus(3) is None
+    quote = ann.add_span(ARTICLE.index("they"), ARTICLE.index(" in Almaty") - 1, "quote")
+    assert lookup.stale and lookup.focus(ARTICLE.index("beat me")) == quote
+    ann.resize(quote.id, quote.start, quote.start + 4)
+    assert lookup.at(ARTICLE.index("beat me")) is None and not lookup.stale
+
+
+def test_span_lookup_shows_the_new_documents_span_under_the_same_cursor() -> None:
+    lookup = SpanLookup(annotations(ARTICLE, [(0, 6, "claim")]))
+    assert lookup.focus(3).label == "claim"
+    other = annotations(ARTICLE, [(0, 6, "source")])
+    assert other.version == lookup.annotations.version  # same cursor, same version counter
+    lookup.replace(other)
+    assert lookup.focus(3).label == "source"
+
+
+def test_what_each_annotation_key_means_in_the_text() -> None:
+    text = 'Mr. Abichev said "they beat me" in Almaty. He was held.  '
+    seg = Segmenter(text)
+    assert target_extent(seg, None, 45) == (43, 55)  # the sentence under the cursor
+    assert target_extent(seg, (11, 18), 0) == (12, 18)  # the selection, trimmed of spaces
+    assert target_extent(seg, (55, 57), 0) is None  # only spaces: nothing to mark
+    assert word_at(text, 6) == (4, 11) and word_at(text, 3) is None
+    name = text.index("Abichev")
+    assert text[slice(*moved_edge(seg, name, name + 7, "end", 1))] == "Abichev said"
+    start, end = moved_edge(seg, name, name + 7, "start", 1)
+    assert start >= end  # shrinking past the end: the screen refuses
+    spans = annotations(text, [(0, 3, "source"), (17, 31, "quote")]).sorted_spans()
+    assert next_start(spans, 0, 1).label == "quote" and next_start(spans, 17, -1).label == "source"
+    assert next_start(spans, 17, 1) is None
+
+
+def test_search_is_literal_case_insensitive_and_wraps_around() -> None:
+    text = 'Mr. Abichev said "they beat me" in Almaty. He was held.'
+    assert find(text, "HE", 0, 1) == (text.index("he"), text.index("he") + 2)
+    assert find(text, "he", 45, 1) == (50, 52)  # "held"
+    assert find(text, "he", 53, 1) == (8, 10)  # past the last match: from the top ("Abichev")
+    assert find(text, "he", 0, -1) == (50, 52)  # backwards from the start: the last one
+    assert find(text, "r.", 0, 1) == (1, 3)  # "." is a full stop, not any character
+    assert find(text, "[b", 0, 1) is None
