@@ -106,6 +106,8 @@ class _File:
         self.kept_keys: set[str] = set()
         self.cats = 0
         self.users = 0
+        self.split_users = False
+        """Some document has annotations by several users: every document's go to one annotator a user."""
 
     def notices(self) -> list[str]:
         out = []
@@ -120,8 +122,8 @@ class _File:
             out.append(f"{self.path}: {self.cats} documents have document-level labels (classification); kept in "
                        "their meta as `cats`, not as spans")
         if self.users:
-            out.append(f"{self.path}: {self.users} documents were annotated by several doccano users; imported as "
-                       "one annotator each (user<N>)")
+            out.append(f"{self.path}: {self.users} documents were annotated by several doccano users; each user's "
+                       "annotations are imported as one annotator (user<N>)")
         return out
 
 
@@ -135,7 +137,9 @@ def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
             raise UserError("not UTF-8", file) from None
         seen = _File(file)
         first = len(out)
-        for number, rec in jsonl_records(file, raw):
+        records = list(jsonl_records(file, raw))
+        seen.split_users = any(len(_users(rec)) > 1 for _n, rec in records)
+        for number, rec in records:
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 raise UserError("each line needs a string 'text'", file, number)
             try:
@@ -145,6 +149,12 @@ def read(path: Path, offsets: str = "codepoints") -> list[Imported]:
         if len(out) > first:
             out[first].notices.extend(seen.notices())
     return out
+
+
+def _users(rec: Any) -> set[Any]:
+    if not isinstance(rec, dict) or not isinstance(rec.get("annotations"), list):
+        return set()
+    return {a.get("user") for a in rec["annotations"] if isinstance(a, dict) and a.get("user") is not None}
 
 
 def _label(value: Any, seen: _File) -> str:
@@ -209,7 +219,10 @@ def _line(file: Path, number: int, rec: dict[str, Any], offsets: str, seen: _Fil
         meta["cats"] = cats
         seen.cats += 1
     users = sorted({u for *_rest, u in spans if u is not None}, key=str)
-    groups = [(None, spans)] if len(users) < 2 else [(u, [s for s in spans if s[4] == u]) for u in users]
+    split = seen.split_users and users
+    groups = [(u, [s for s in spans if s[4] == u]) for u in users] if split else [(None, spans)]
+    if split and any(s[4] is None for s in spans):  # spans without a user: the importing annotator's
+        groups.append((None, [s for s in spans if s[4] is None]))
     if len(users) > 1:
         seen.users += 1
     out = []
@@ -221,7 +234,7 @@ def _line(file: Path, number: int, rec: dict[str, Any], offsets: str, seen: _Fil
                          str(notes.get(str(key)) or ""))
         keys = {str(s[0]) for s in mine}
         for rel in rec.get("relations") or []:
-            if user is None or {str(rel["from_id"]), str(rel["to_id"])} <= keys:
+            if not split or {str(rel["from_id"]), str(rel["to_id"])} <= keys:
                 doc.add_relation(rel["from_id"], rel["to_id"], str(rel["type"]), None)
         out.append(doc)
     return out
