@@ -27,7 +27,7 @@ def test_bionlp_events_sharing_a_trigger_keep_their_links_and_modifiers(tmp_path
     report = import_paths(tmp_path / "p", [BRAT / "bionlp"], "brat", annotator="ge")
     project = Project(tmp_path / "p")
     ann = project.store.load("ge", project.corpus.get("PMID-9015187")).annotations
-    on = lambda text: sorted((s.note, s.attrs) for s in ann.spans.values() if s.text == text)  # noqa: E731
+    on = lambda text: sorted((s.note, s.attrs) for s in ann.spans.values() if s.text == text)
     # two events on "induce" with the very same argument and role: two spans, two Cause links to BCL6
     assert on("induce") == [
         ("brat event E7 (trigger T10, shared with E8)", {"Negation": "true"}),

@@ -30,6 +30,7 @@ or no link: the notice says so.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +206,7 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
                 if not 0 <= s < e <= len(text):
                     raise UserError(f"{tid}: offsets {s}-{e} outside the text (0-{len(text)})", ann, number)
             frags.sort()
-            joinable = all(not text[a_e:b_s].strip() for (_a, a_e), (b_s, _b) in zip(frags, frags[1:]))
+            joinable = all(not text[a_e:b_s].strip() for (_a, a_e), (b_s, _b) in pairwise(frags))
             if joinable:
                 given = mention or None  # brat writes the mention; a tool that leaves it out is not checked
                 if given is not None and len(frags) > 1:
@@ -300,7 +301,7 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
                            f"link{'' if made_here == 1 else 's'}" + (f"; not imported: {'; '.join(lost)}" if lost else ""))
     for label, members, number in equivs:
         made_here = sum(link(span_of(a, number), span_of(b, number), label, None, number) is None
-                        for a, b in zip(members, members[1:]))
+                        for a, b in pairwise(members))
         doc.notices.append(f"{ann}:{number}: {label} of {len(members)} spans imported as {made_here} "
                            f"link{'' if made_here == 1 else 's'}")
     return doc

@@ -57,6 +57,7 @@ class _Scheme:
     bioes: bool = False
     bare: bool = False
     b_starts: int = 0
+    """Spans started by B- (S-, U-) after O, another label or the sentence start: IOB2's (or BIOES') way."""
     i_starts: int = 0
     first_i_start: int | None = None
     spans: int = 0
@@ -74,7 +75,7 @@ def _parse_tag(tag: str, path: Path, number: int) -> tuple[str | None, str | Non
     return "I", tag, True
 
 
-def _read_blocks(path: Path, scheme: "_Scheme") -> tuple[list[_Doc], bool, str]:
+def _read_blocks(path: Path, scheme: _Scheme) -> tuple[list[_Doc], bool, str]:
     """The documents of one file; whether it has Label Studio's layout; the columns it drops, in words."""
     try:
         raw = path.read_bytes().decode("utf-8-sig")
@@ -134,6 +135,13 @@ def _read_blocks(path: Path, scheme: "_Scheme") -> tuple[list[_Doc], bool, str]:
     return [d for d in docs if d.sentences], label_studio, dropped
 
 
+def _close(open_span: tuple[int, str, int] | None, end: int, spans: list, scheme: _Scheme) -> None:
+    """End the open span (if any) at `end`; returns the new open span: none."""
+    if open_span is not None:
+        spans.append((open_span[0], end, open_span[1], open_span[2]))
+        scheme.spans += 1
+
+
 def _decode(doc: _Doc, scheme: _Scheme) -> tuple[str, list[tuple[int, int, str, int]]]:
     """The rebuilt text and the spans (start, end, label, line) of one document."""
     parts: list[str] = []
@@ -145,14 +153,6 @@ def _decode(doc: _Doc, scheme: _Scheme) -> tuple[str, list[tuple[int, int, str, 
             pos += 1
         open_span: tuple[int, str, int] | None = None  # start, label, line
         last_end = pos
-
-        def close() -> None:
-            nonlocal open_span
-            if open_span is not None:
-                spans.append((open_span[0], last_end, open_span[1], open_span[2]))
-                scheme.spans += 1
-            open_span = None
-
         for i, (token, (prefix, label, line)) in enumerate(zip(sentence.tokens, sentence.tags)):
             if i:
                 parts.append(" ")
@@ -161,22 +161,23 @@ def _decode(doc: _Doc, scheme: _Scheme) -> tuple[str, list[tuple[int, int, str, 
             parts.append(token)
             pos = end
             if prefix is None:
-                close()
-            elif prefix in "BSU" or open_span is None or open_span[1] != label:
-                if prefix in "BSU":
-                    scheme.b_starts += 1
+                open_span = _close(open_span, last_end, spans, scheme)
+            elif prefix in ("B", "S", "U") or open_span is None or open_span[1] != label:
+                if prefix in ("B", "S", "U"):
+                    # B- after the same label is IOB1 too; after O or another label only IOB2 uses it
+                    if open_span is None or open_span[1] != label:
+                        scheme.b_starts += 1
                 else:  # an I-/E-/L- that starts a span: IOB1, or a stray tag
                     scheme.i_starts += 1
                     if scheme.first_i_start is None:
                         scheme.first_i_start = line
-                close()
+                open_span = _close(open_span, last_end, spans, scheme)
                 open_span = (start, label, line)
-            if prefix in "ESLU":
-                scheme.bioes = True
             last_end = end
-            if prefix in "ESLU":
-                close()
-        close()
+            if prefix in ("E", "S", "L", "U"):
+                scheme.bioes = True
+                open_span = _close(open_span, last_end, spans, scheme)
+        _close(open_span, last_end, spans, scheme)
     return "".join(parts), spans
 
 

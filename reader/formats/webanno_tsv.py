@@ -246,7 +246,7 @@ def export(out: Output, splits: dict[str, list[Record]], schema: Any = None, **_
     out.notes.append(
         "WebAnno TSV 3.3 (INCEpTION, WebAnno): one `<doc>.tsv` a document"
         + ("" if "data" in splits else ", a folder a split")
-        + f". Before importing into INCEpTION, create the custom span layer `ReaderSpan` (string features "
+        + ". Before importing into INCEpTION, create the custom span layer `ReaderSpan` (string features "
         + ", ".join(f"`{f}`" for f in ["value", *features]) + ") and the relation layer `ReaderRelation` attached "
         "to it (string feature `value`). Offsets count UTF-16 units, as the format defines them; tokens come from the "
         "export tokenizer, sub-token rows hold span edges inside a word; a link is written on its source's (tail's) "

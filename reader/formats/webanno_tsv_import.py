@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from reader.core.errors import UserError
@@ -290,8 +291,7 @@ def read_file(path: Path) -> Imported:
         reader.units[fields[0]] = (begin, end)
         reader.row(fields, number)
     text = "".join(parts)
-    if text.endswith("\n"):
-        text = text[:-1]  # the line break the format adds after the last sentence
+    text = text.removesuffix("\n")  # the line break the format adds after the last sentence
     doc = Imported(path.stem, text, {}, path, line=n + 1, offsets="utf16")
     _build(reader, doc)
     return doc
@@ -308,7 +308,7 @@ def _build(reader: _Reader, doc: Imported) -> None:
         links.append((head, reader.find(tail_layer, tail_unit, tail_id, line), label, line))
     for chain in reader.chains.values():
         ordered = [chain[k] for k in sorted(chain)]
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in pairwise(ordered):
             links.append((a, b, a.features.get("\0relation") or "coref", a.line))
     for n, ann in enumerate(reader.anns, 1):
         label, attrs, note = _span(ann)
