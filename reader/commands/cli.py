@@ -96,6 +96,9 @@ def build_parser() -> ArgumentParser:
     p = sub.add_parser("suggest", parents=[common], help="write rule-based suggestions for review")
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
     p.add_argument("--annotator", metavar="NAME")
+    p.add_argument("--evaluate", metavar="ANNOTATOR",
+                   help="write nothing: score fresh suggestions against this annotator's files")
+    p.add_argument("--json", action="store_true", help="with --evaluate: the scores as JSON")
     p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("validate", parents=[common], help="check every annotation file")
@@ -202,6 +205,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from reader.suggest.run import suggest_documents
 
     project = Project(args.project).require()
+    if args.evaluate is not None:
+        return _evaluate_suggestions(project, args)
+    if args.json:
+        raise UsageError("reader suggest: --json goes with --evaluate ANNOTATOR (see 'reader suggest --help')")
     if not args.doc_ids:
         for error in project.corpus.errors:
             print(f"reader: {error}", file=sys.stderr)
@@ -214,6 +221,18 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         else:
             print(outcome.report)
     return 1 if skipped or (project.corpus.errors and not args.doc_ids) else 0
+
+
+def _evaluate_suggestions(project: Project, args: argparse.Namespace) -> int:
+    """`reader suggest --evaluate ANNOTATOR`: the scores of the suggestions; nothing is written."""
+    from reader.review.suggestion_scores import format_scores, score_project
+
+    scores = score_project(project, args.evaluate, args.doc_ids, progress=sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(scores.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_scores(scores))
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
