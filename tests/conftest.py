@@ -29,6 +29,15 @@ def make_project(root: Path, texts: dict[str, str] | None = None) -> Project:
     return Project(root)
 
 
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch):
+    """Apps built in a test draw as in a truecolor terminal, whatever the runner's TERM: the article
+    picks its tints per colour depth, and the snapshots are truecolor (tests/test_colour_depths.py
+    sets each depth itself)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "proj")

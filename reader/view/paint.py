@@ -11,7 +11,8 @@ widget's own background and the text keeps the theme's foreground):
 - the span under the cursor is drawn with a stronger tint and bold;
 - ghost spans (suggestions) are italic in their label's colour, with no tint of their own;
 - an optional hook adds a style per span (a review screen marks side A/B with it);
-- the selection, then the cursor, are drawn over everything.
+- the selection, then the cursor, are drawn over everything (and toggle reverse video where the
+  palette says colours do not show).
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ class Palette:
     ghost: Mapping[str, Style]
     """label -> style of its ghost spans."""
     fallback: Style = Style()
+    invert: bool = False
+    """The cursor and the selection also toggle reverse video: where no colour reaches the terminal
+    (NO_COLOR, a monochrome terminal) that is what shows them, over any label's style."""
 
 
 def paint_row(
@@ -138,9 +142,9 @@ def paint_row(
                 if extra is not None:
                     style = style + extra
         if sel_start <= offset < sel_end:
-            style = style + palette.selection
+            style = _mark(style, palette.selection, palette.invert)
         if offset == cursor:
-            style = style + palette.cursor
+            style = _mark(style, palette.cursor, palette.invert)
         if style != run_style:
             flush()
             run_style = style
@@ -149,8 +153,13 @@ def paint_row(
     if row_last and (cursor == row_end or sel_start <= row_end < sel_end):
         style = base
         if sel_start <= row_end < sel_end:
-            style = style + palette.selection
+            style = _mark(style, palette.selection, palette.invert)
         if cursor == row_end:
-            style = style + palette.cursor
+            style = _mark(style, palette.cursor, palette.invert)
         out.append(Segment(" ", style))
     return out
+
+
+def _mark(style: Style, mark: Style, invert: bool) -> Style:
+    style = style + mark
+    return style + Style(reverse=not style.reverse) if invert else style
