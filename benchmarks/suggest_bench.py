@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from reader.core.model import Document
 from reader.core.schema import default_schema
 from reader.files.corpus import read_documents
-from reader.review.suggestion_scores import side, score_suggestions
+from reader.review.suggestion_scores import score_suggestions, side
 from reader.suggest.cues import load_cues
 from reader.suggest.rules import suggest
 

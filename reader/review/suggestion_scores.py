@@ -33,8 +33,9 @@ counted under `ignored`. A figure with nothing to measure is None (`null`, `-`),
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from reader.core.errors import UserError
 from reader.core.model import Document
@@ -111,7 +112,7 @@ class DocScore:
     """[reference direct quotes, found by a suggested quote]."""
     ignored: dict[str, Counter] = field(default_factory=lambda: {"reference": Counter(), "suggested": Counter()})
 
-    def add(self, other: "DocScore") -> None:
+    def add(self, other: DocScore) -> None:
         self.documents += other.documents
         for label, c in other.labels.items():
             mine = self.labels.setdefault(label, LabelCounts())
