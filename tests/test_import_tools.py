@@ -277,3 +277,12 @@ def test_the_one_tokenizer_is_the_one_prodigy_tokens_come_from(proj, tmp_path):
                 if json.loads(l)["id"] == "quiet")
     assert [(t["start"], t["end"]) for t in task["tokens"]] == tokenize(task["text"])  # no span edges to split at
 
+
+
+@pytest.mark.parametrize("fmt", ["prodigy", "doccano", "labelstudio"])
+def test_exports_with_attributes_and_notes_are_byte_for_byte_deterministic(proj, tmp_path, fmt):
+    a = export(proj, fmt, tmp_path / "a", annotator=ANNOTATOR, split="0.5,0.5", seed=3)
+    export(proj, fmt, tmp_path / "b", annotator=ANNOTATOR, split="0.5,0.5", seed=3)
+    for path in a.files:
+        rel = path.relative_to(tmp_path / "a")
+        assert (tmp_path / "b" / rel).read_bytes() == path.read_bytes(), rel

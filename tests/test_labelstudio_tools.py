@@ -252,3 +252,14 @@ def test_notices_name_the_task_not_none(tmp_path, capsys):
     assert main(["import", str(src), "--format", "labelstudio", "--project", str(tmp_path / "p")]) == 0
     err = capsys.readouterr().err
     assert f"{src}: task 1: span a trimmed of whitespace at its edges" in err and ":None:" not in err
+
+
+def test_importing_the_same_export_again_changes_nothing(tmp_path, capsys):
+    target = tmp_path / "p"
+    args = ["import", str(EXPORT), "--format", "labelstudio", "--offsets", "utf16", "--annotator", "ana", "--project", str(target)]
+    assert main(args) == 0
+    files = {p: p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
+    capsys.readouterr()
+    assert main(args) == 0  # the same spans, links and suggestions: left as they are, not refused
+    assert "already holds these annotations; left as it is" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()} == files
