@@ -14,7 +14,8 @@ black. So the tints are picked per colour depth (`colour_depth`):
   reaches the terminal (Rich's `Color.downgrade`) differs for every label, and from the background,
   the selection and the cursor; the focused tints differ from the plain ones, and ghosts from the
   text and from each other. Each label takes the free entry nearest its blend (in Oklab, hue
-  weighing more than lightness), a contrast with its text below WCAG AA counting against it;
+  weighing more than lightness), a contrast with its text below WCAG AA counting against it (with
+  16 colours, whose values each terminal sets, the worst over four common palettes);
 - none (`NO_COLOR`, where Textual greys everything with its Monochrome filter, or a terminal that
   reports no colours): labels are told apart by text style, a cycle of combinations (`STYLE_CYCLE`),
   the selection by reverse video, the cursor by reverse video and blinking (it sits next to the
@@ -46,7 +47,7 @@ GHOST_MIX = 0.55
 READABLE = 4.5
 """WCAG AA contrast a tint should give its text (or a ghost's text its background) at a lower depth;
 where the truecolor blend itself reads less well, as well as the blend is enough."""
-SHORTFALL = 0.5
+SHORTFALL = 0.25
 """What each unit of contrast below that costs, against a hue 180 degrees off (`HUE_WEIGHT`): a
 slightly weaker contrast beats a wrong hue, a much weaker one does not."""
 GREY = 0.03
@@ -71,6 +72,20 @@ STYLE_CYCLE = (
 attributes nearly every terminal draws. Each has an underline, a strike or an overline, because the
 other attributes mean something else: bold the focused span, dim italic a ghost, reverse video the
 selection (and, blinking, the cursor), a double underline an overlap."""
+
+XTERM = (
+    (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+    (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
+    (255, 0, 255), (0, 255, 255), (255, 255, 255),
+)
+TANGO = (
+    (46, 52, 54), (204, 0, 0), (78, 154, 6), (196, 160, 0), (52, 101, 164), (117, 80, 123),
+    (6, 152, 154), (211, 215, 207), (85, 87, 83), (239, 41, 41), (138, 226, 52), (252, 233, 79),
+    (114, 159, 207), (173, 127, 168), (52, 226, 226), (238, 238, 236),
+)
+"""The first 16 colours are the terminal's to choose: xterm's defaults and Tango (GNOME's, and many
+others'), besides Rich's VGA and Windows' Campbell tables. A text colour on a 16-colour tint has to
+read in all four; with 256 colours the other 240 entries are the same everywhere."""
 
 _SYSTEMS = {
     "256": (ColorSystem.EIGHT_BIT, EIGHT_BIT_PALETTE, range(16, 256)),
@@ -189,8 +204,8 @@ class Entry(NamedTuple):
     lightness: float
     chroma: float
     hue: float
-    luminance: float
-    """WCAG relative luminance, for contrasts."""
+    luminances: tuple[float, ...]
+    """WCAG relative luminance in each palette a terminal at this depth may use."""
 
 
 def oklab(colour: Color) -> tuple[float, float, float]:
@@ -211,10 +226,21 @@ def oklab(colour: Color) -> tuple[float, float, float]:
     )
 
 
-def _entry(number: int, rgb: tuple[int, int, int]) -> Entry:
+def _entry(number: int, rgb: tuple[int, int, int], elsewhere: tuple[tuple[int, int, int], ...] = ()) -> Entry:
+    """An entry `number` of colour `rgb`, which other terminals show as `elsewhere`."""
     colour = Color(*rgb)
     lightness, a, b = oklab(colour)
-    return Entry(number, colour, lightness, hypot(a, b), atan2(b, a), luminance(colour))
+    lums = (luminance(colour), *(luminance(Color(*other)) for other in elsewhere))
+    return Entry(number, colour, lightness, hypot(a, b), atan2(b, a), lums)
+
+
+def _worst(a: Entry, b: Entry) -> float:
+    """The lowest contrast of two entries over the palettes a terminal may use."""
+    return min(_ratio(x, y) for x, y in zip(a.luminances, b.luminances))
+
+
+def _elsewhere(depth: str, number: int) -> tuple[tuple[int, int, int], ...]:
+    return () if depth == "256" else tuple(table[number] for table in (XTERM, TANGO, WINDOWS_PALETTE))
 
 
 @cache
@@ -223,7 +249,9 @@ def _entries(depth: str) -> tuple[Entry, ...]:
     downgrades to that entry)."""
     system, table, numbers = _SYSTEMS[depth]
     reach = [(n, tuple(table[n])) for n in numbers]
-    return tuple(_entry(n, rgb) for n, rgb in reach if Color(*rgb).rich_color.downgrade(system).number == n)
+    return tuple(
+        _entry(n, rgb, _elsewhere(depth, n)) for n, rgb in reach if Color(*rgb).rich_color.downgrade(system).number == n
+    )
 
 
 def shown(depth: str, colour: Color) -> Entry:
@@ -231,7 +259,7 @@ def shown(depth: str, colour: Color) -> Entry:
     system, table, _ = _SYSTEMS[depth]
     number = colour.rich_color.downgrade(system).number
     assert number is not None
-    return _entry(number, tuple(table[number]))
+    return _entry(number, tuple(table[number]), _elsewhere(depth, number))
 
 
 def _cost(entry: Entry, ideal: Entry, hue_of: Entry, weight: float) -> float:
@@ -274,11 +302,11 @@ def _quantised(
     bg, fg = shown(depth, background), shown(depth, foreground)
     reserved = {bg.number} | {shown(depth, mark).number for mark in marks}
     entries = _entries(depth)
-    under_text = {e.number: max(_ratio(fg.luminance, e.luminance), _ratio(bg.luminance, e.luminance)) for e in entries}
-    on_background = {e.number: _ratio(bg.luminance, e.luminance) for e in entries}
+    under_text = {e.number: max(_worst(fg, e), _worst(bg, e)) for e in entries}
+    on_background = {e.number: _worst(bg, e) for e in entries}
 
     def text_for(tint: Entry) -> Color:
-        return foreground if _ratio(fg.luminance, tint.luminance) >= _ratio(bg.luminance, tint.luminance) else background
+        return foreground if _worst(fg, tint) >= _worst(bg, tint) else background
 
     def pick(ideal: Color, colour: Color, score: dict[int, float], *avoid: set[int]) -> Entry | None:
         """Avoiding all of `avoid`, else all but the last, ..."""
@@ -297,7 +325,7 @@ def _quantised(
     tints = []
     for entry in plain:
         text = text_for(entry)
-        if text == foreground or _ratio(fg.luminance, entry.luminance) >= READABLE:
+        if text == foreground or _worst(fg, entry) >= READABLE:
             tints.append(Style(bgcolor=entry.colour.rich_color))  # the theme's text, as in truecolor
         else:
             tints.append(Style(color=text.rich_color, bgcolor=entry.colour.rich_color))
