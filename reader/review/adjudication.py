@@ -37,16 +37,14 @@ from reader.files.annotation_file import dumps
 from reader.files.atomic import write_atomic
 from reader.files.corpus import check_name
 from reader.review.alignment import Disagreement, Link, Unit
+from reader.review.candidates import queue_order
 from reader.review.comparison import compare_annotations
+from reader.review.gold import AdjudicationError, GoldReview
 
 CHOICES = ("a", "b", "both", "neither", "edit")
 
 
-class AdjudicationError(UserError):
-    """A settlement that cannot be made as asked (nothing in the gold was changed)."""
-
-
-class Review:
+class Review(GoldReview):
     """The adjudication of one document: A, B, their disagreements and the gold being built."""
 
     def __init__(
@@ -62,12 +60,11 @@ class Review:
         self.a, self.b = a, b
         self.names = names
         self.comparison = compare_annotations(a, b)
-        self.disagreements: list[Disagreement] = self.comparison.disagreements
+        self.disagreements: list[Disagreement] = queue_order(self.comparison.disagreements)
         self.decisions: dict[str, str] = {k: v for k, v in (decisions or {}).items() if v in CHOICES}
         self.fresh = gold is None
         self.gold = gold if gold is not None else self._agreed_gold()
-        self._history: list[tuple[str, str | None, Any]] = []
-        """(disagreement key, decision before, the gold's `Edit` it made or None): for undo."""
+        self._start_history()
 
     # ----------------------------------------------------------------- the start
 
@@ -92,45 +89,6 @@ class Review:
 
     # ----------------------------------------------------------------- reading
 
-    def __len__(self) -> int:
-        return len(self.disagreements)
-
-    def _get(self, which: int | Disagreement) -> Disagreement:
-        if isinstance(which, Disagreement):
-            return which
-        return self.disagreements[which]
-
-    def _index(self) -> tuple[dict[tuple, Span], dict[tuple, Relation]]:
-        """The gold's spans by (start, end, label) and links by (head id, tail id, label), rebuilt
-        only when the gold changed: the screen asks for every disagreement's state on each redraw."""
-        cached = self.__dict__.get("_cached_index")
-        if cached is None or cached[0] != (id(self.gold), self.gold.version):
-            spans: dict[tuple, Span] = {}
-            for span in self.gold.sorted_spans():
-                spans.setdefault((span.start, span.end, span.label), span)
-            links = {(r.head, r.tail, r.label): r for r in self.gold.relations.values()}
-            cached = ((id(self.gold), self.gold.version), spans, links)
-            self.__dict__["_cached_index"] = cached
-        return cached[1], cached[2]
-
-    def _find_span(self, u: Unit) -> Span | None:
-        return self._index()[0].get(u.key)
-
-    def _find_link(self, link: Link) -> Relation | None:
-        spans, links = self._index()
-        head, tail = spans.get(link.head.key), spans.get(link.tail.key)
-        if head is None or tail is None:
-            return None
-        return links.get((head.id, tail.id, link.label))
-
-    def present(self, side: Unit | Link | None) -> bool:
-        """Whether the gold holds this side of a disagreement (by offsets and labels)."""
-        if side is None:
-            return False
-        if isinstance(side, Link):
-            return self._find_link(side) is not None
-        return self._find_span(side) is not None
-
     def choice(self, which: int | Disagreement) -> str | None:
         """How a disagreement stands in the gold: one of CHOICES, or None when it is not settled yet."""
         d = self._get(which)
@@ -150,42 +108,11 @@ class Review:
         # "a" on a B-only span (and "b" on an A-only one) means "drop it": settled as neither.
         return recorded == "neither" or (recorded == "a" and d.a is None) or (recorded == "b" and d.b is None)
 
-    @property
-    def settled(self) -> int:
-        return sum(1 for i in range(len(self.disagreements)) if self.choice(i) is not None)
-
-    @property
-    def done(self) -> bool:
-        return self.settled == len(self.disagreements)
-
-    def next_unsettled(self, after: int = -1) -> int | None:
-        """The index of the next unsettled disagreement after `after`, wrapping round; None when all are."""
-        n = len(self.disagreements)
-        for step in range(1, n + 1):
-            i = (after + step) % n
-            if self.choice(i) is None:
-                return i
-        return None
-
-    def previous_unsettled(self, before: int | None = None) -> int | None:
-        n = len(self.disagreements)
-        start = n if before is None else before
-        for step in range(1, n + 1):
-            i = (start - step) % n
-            if self.choice(i) is None:
-                return i
-        return None
-
     def blocked(self, which: int | Disagreement, choice: str) -> str | None:
         """Why `choice` cannot be made now (a link whose ends are not in the gold), or None."""
         d = self._get(which)
-        for side, want in zip((d.a, d.b), self._wanted(d, choice)):
-            if want and isinstance(side, Link):
-                for end in (side.head, side.tail):
-                    if self._find_span(end) is None:
-                        text = self.a.text[end.start : end.end]
-                        return f"take the {end.label} {end.start}-{end.end} {json.dumps(text, ensure_ascii=False)} into the gold first"
-        return None
+        wanted = [side for side, want in zip((d.a, d.b), self._wanted(d, choice)) if want and isinstance(side, Link)]
+        return self.missing_end(wanted)
 
     # ----------------------------------------------------------------- settling
 
@@ -206,74 +133,26 @@ class Review:
         run as one step with the record, so `undo` takes back both; a failing edit changes nothing."""
         d = self._get(which)
         want_a, want_b = self._wanted(d, choice)
-        before = self.decisions.get(d.key)
         if choice == "edit":
-            made = None
-            if edits:
-                self.gold.batch(f"settle {d.kind}: edit", list(edits))
-                made = self.gold.last_edit
-            self.decisions[d.key] = "edit"
-            self._history.append((d.key, before, made))
+            self._apply(d.key, f"settle {d.kind}: edit", list(edits or []), "edit")
             return
         reason = self.blocked(d, choice)
         if reason is not None:
             raise AdjudicationError(reason)
-        edits: list[Callable[[DocAnnotations], object]] = []
+        todo: list[Callable[[DocAnnotations], object]] = []
         for side, want in ((d.a, want_a), (d.b, want_b)):
             if side is not None and not want and self.present(side):
-                edits.append(self._remove(side))
+                todo.append(self._remove(side))
         for side, source, want in ((d.a, self.a, want_a), (d.b, self.b, want_b)):
             if side is not None and want and not self.present(side):
-                edits.append(self._add(side, source))
-        made = None
-        if edits:
-            self.gold.batch(f"settle {d.kind}: {choice}", edits)
-            made = self.gold.last_edit
-        self.decisions[d.key] = choice
-        self._history.append((d.key, before, made))
-
-    def _remove(self, side: Unit | Link) -> Callable[[DocAnnotations], object]:
-        if isinstance(side, Link):
-            return lambda g: g.unlink(self._find_link(side).id)  # type: ignore[union-attr]
-        return lambda g: g.delete_span(self._find_span(side).id)  # type: ignore[union-attr]
+                todo.append(self._add(side, source))
+        self._apply(d.key, f"settle {d.kind}: {choice}", todo, choice)
 
     def _add(self, side: Unit | Link, source: DocAnnotations) -> Callable[[DocAnnotations], object]:
         if isinstance(side, Link):
-            return lambda g: g.link(self._find_span(side.head).id, self._find_span(side.tail).id, side.label)  # type: ignore[union-attr]
+            return self._add_link(side)
         span = source.spans[side.id]
         return lambda g: g.add_span(span.start, span.end, span.label, attrs=dict(span.attrs), note=span.note)
-
-    def undo(self) -> bool:
-        """Take back the last settlement (its gold edit and its record). False when there is none, or
-        when the gold was edited by hand since (then undo that edit through the gold itself)."""
-        if not self._history:
-            return False
-        key, before, made = self._history[-1]
-        if made is not None:
-            if self.gold.last_edit is not made:  # edited by hand since: that edit first
-                return False
-            self.gold.undo()
-        self._history.pop()
-        if before is None:
-            self.decisions.pop(key, None)
-        else:
-            self.decisions[key] = before
-        return True
-
-    def snapshot(self) -> "Review":
-        """A frozen copy for saving in another thread: the gold's tables and the decisions copied."""
-        copy = Review.__new__(Review)
-        copy.__dict__.update(self.__dict__)
-        copy.__dict__.pop("_cached_index", None)
-        copy.gold = self.gold.snapshot()
-        copy.decisions = dict(self.decisions)
-        copy._history = []
-        return copy
-
-    def saved_decisions(self) -> dict[str, str]:
-        """The decisions worth keeping: those of the current disagreements."""
-        keys = {d.key for d in self.disagreements}
-        return {k: v for k, v in sorted(self.decisions.items()) if k in keys}
 
 
 # --------------------------------------------------------------------------- files
@@ -284,12 +163,21 @@ def review_path(project: Any, into: str, doc_id: str) -> Path:
     return Path(project.store.path(into, doc_id)).with_name(f".{doc_id}.review.json")
 
 
-def check_reviewers(a: str, b: str, into: str) -> None:
-    """One line when A and B are one annotator, or when the gold would be saved over one of them."""
-    if a == b:
+def check_reviewers(a: str, b: str, into: str, *others: str) -> None:
+    """One line when an annotator is named twice, or when the gold would be saved over one of them."""
+    names = (a, b, *others)
+    if a == b and not others:
         raise UserError(f"annotators A and B must differ (both are {a!r}): there is nothing to review")
-    if into in (a, b):
-        raise UserError(f"the adjudicated set must not be saved as annotator {into!r}, one of the two compared")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UserError(f"each annotator may be named once ({', '.join(map(repr, twice))} is named twice)")
+    if into in names:
+        which = "one of the two compared" if not others else f"one of the {len(names)} compared"
+        free = next(f"{into}{n}" for n in range(2, 100) if f"{into}{n}" not in names)
+        raise UserError(
+            f"the adjudicated set must not be saved as annotator {into!r}, {which}: name another target "
+            f"with --into NAME, e.g. 'reader review {' '.join(names)} --into {free}'"
+        )
 
 
 def check_target(project: Any, into: str) -> None:
@@ -346,11 +234,14 @@ def open_review(project: Any, a: str, b: str, doc_id: str, into: str = "gold", l
     return review, loaded
 
 
-def save_review(project: Any, review: Review, into: str = "gold", lock: Any = None) -> Path:
-    """Save the gold through the store (status done when every disagreement is settled) and its decisions."""
+def save_review(project: Any, review: GoldReview, into: str = "gold", lock: Any = None) -> Path:
+    """Save the gold through the store (status done when every disagreement is settled) and its decisions.
+
+    The record also keeps the counts (settled, disagreements) as of this save, which `saved_counts`
+    reads back: `reader export --gold` and the review's progress over documents not opened yet."""
     review.gold.status = "done" if review.done else "in-progress"
     path = project.store.save(into, review.gold, lock=lock)
-    record = {
+    record: dict[str, Any] = {
         "doc_id": review.gold.document.id,
         "a": review.names[0],
         "b": review.names[1],
@@ -358,5 +249,48 @@ def save_review(project: Any, review: Review, into: str = "gold", lock: Any = No
         "disagreements": len(review),
         "decisions": review.saved_decisions(),
     }
+    if len(review.names) > 2:
+        record["annotators"] = list(review.names)
+        record["auto_accept"] = getattr(review, "auto_accept", None)
     write_atomic(review_path(project, into, review.gold.document.id), dumps(record))
     return path
+
+
+def read_record(project: Any, into: str, doc_id: str) -> dict[str, Any] | None:
+    """The decisions file of one document as saved (None when there is none); a UserError naming the
+    file when it is not one."""
+    path = review_path(project, into, doc_id)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError
+        dict(data.get("decisions") or {})
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+        raise UserError("not a review file (expected JSON with 'decisions')", path) from None
+    return data
+
+
+def saved_counts(project: Any, into: str, doc_id: str, annotators: tuple[str, ...] | None = None) -> tuple[int, int] | None:
+    """(settled, disagreements) of one document as its last review save left them, without opening it.
+
+    None when there is no record, when it counts something else (no counts, or other annotators than
+    `annotators`), or when it is older than an annotator's file or the gold (someone changed them since:
+    only a comparison can tell)."""
+    data = read_record(project, into, doc_id)
+    if data is None:
+        return None
+    settled, total = data.get("settled"), data.get("disagreements")
+    if not isinstance(settled, int) or not isinstance(total, int):
+        return None
+    names = tuple(data.get("annotators") or (data.get("a"), data.get("b")))
+    if annotators is not None:
+        if names != tuple(annotators):
+            return None
+        when = review_path(project, into, doc_id).stat().st_mtime_ns
+        for name in (*names, into):
+            path = project.store.path(name, doc_id)
+            if path.exists() and path.stat().st_mtime_ns > when:
+                return None
+    return settled, total

@@ -181,12 +181,15 @@ class Unitizing:
 
     length: int = 0
     observed: int = 0
-    """S, summed over documents (no unit crosses a document boundary)."""
+    """S, summed over documents (no unit crosses a document boundary) and over every pair of coders."""
     units: list[int] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)
+    coders: int = 2
+    """m: the sums above are over this many coders' units and gaps (and their m(m-1)/2 pairs)."""
 
-    def disagreements(self, coders: int = 2) -> tuple[float, float] | None:
+    def disagreements(self, coders: int | None = None) -> tuple[float, float] | None:
         """(D_o, D_e), or None when there is no unit at all (nothing to agree on)."""
+        coders = self.coders if coders is None else coders
         cached = self.__dict__.get("_cached")
         if cached is not None and cached[0] == (coders, self.length, self.observed, len(self.units), len(self.gaps)):
             return cached[1]
@@ -217,20 +220,43 @@ def unitizing(a: Sections, b: Sections, a_units: Sequence[tuple[int, int]], b_un
     return Unitizing(a.length, observed_sum(a_units, b_units), a.units + b.units, a.gaps() + b.gaps())
 
 
+def unitizing_many(extents: Sequence[Sequence[tuple[int, int]]], length: int) -> Unitizing:
+    """u-alpha figures of m coders on one continuum: `extents` holds merge_extents() of each coder.
+
+    Krippendorff's D_o sums delta over every ordered pair of coders (i, j), i != j; the pairs (i, j)
+    and (j, i) give the same sum, so S is summed once over each unordered pair; D_e pools every
+    coder's units and gaps. With two coders this is `unitizing`."""
+    sections = [Sections.of(e, length) for e in extents]
+    observed = sum(observed_sum(extents[i], extents[j]) for i in range(len(extents)) for j in range(i + 1, len(extents)))
+    units = [l for s in sections for l in s.units]
+    gaps = [g for s in sections for g in s.gaps()]
+    return Unitizing(length, observed, units, gaps, len(extents))
+
+
 class Continuum:
     """u-alpha figures of continua laid end to end (the documents of a corpus, in order), added one
     at a time. The gap at the end of one document and the gap at the start of the next become one
-    gap, as in one long continuum."""
+    gap, as in one long continuum. Two coders by default; `add_sides` takes any number (the same
+    number every time)."""
 
     def __init__(self) -> None:
         self.result = Unitizing()
-        self._carry = [0, 0]
+        self._carry: list[int] = []
 
     def add(self, a: Sections, b: Sections, observed: int) -> None:
+        self.add_sides((a, b), observed)
+
+    def add_sides(self, sides: Sequence[Sections], observed: int) -> None:
+        """One more continuum: each coder's Sections of it, and S summed over every pair of coders."""
         out = self.result
-        out.length += a.length
+        if not self._carry:
+            self._carry = [0] * len(sides)
+            out.coders = len(sides)
+        elif len(sides) != len(self._carry):
+            raise ValueError(f"{len(sides)} coders after {len(self._carry)}: every continuum needs the same coders")
+        out.length += sides[0].length
         out.observed += observed
-        for side, sec in enumerate((a, b)):
+        for side, sec in enumerate(sides):
             if not sec.units:
                 self._carry[side] += sec.length
                 continue
@@ -242,7 +268,8 @@ class Continuum:
 
     def close(self) -> Unitizing:
         """The figures, with the gaps still open at the end; adding more after this is a mistake."""
-        out = Unitizing(self.result.length, self.result.observed, list(self.result.units), list(self.result.gaps))
+        r = self.result
+        out = Unitizing(r.length, r.observed, list(r.units), list(r.gaps), r.coders)
         out.gaps.extend(g for g in self._carry if g > 0)
         return out
 
@@ -264,3 +291,40 @@ def alpha_over_categories(parts: Iterable[Unitizing]) -> float | None:
             d_o += pair[0]
             d_e += pair[1]
     return None if d_e == 0 else 1 - d_o / d_e
+
+
+# --------------------------------------------------------------------------- coding alpha
+
+
+def nominal_alpha(values: Mapping[tuple, int]) -> float | None:
+    """Krippendorff's alpha for nominal data from {(value of coder 1, ..., of coder m): units}.
+
+    Every unit here is coded by every coder (a token of a document all of them annotated), so a
+    unit with the values v_1..v_m adds n_v * (n_w - [v = w]) / (m - 1) to the coincidence of (v, w),
+    n_v the coders who gave v. Then, with n_v the coincidence margins and n their sum,
+    alpha = 1 - (n - 1) * sum_{v != w} o_vw / sum_{v != w} n_v n_w (Krippendorff 2011, "Computing
+    Krippendorff's Alpha-Reliability"). None when every unit got one and the same value (nothing
+    could have disagreed). Checked against the `krippendorff` package in the tests.
+    """
+    coincidence: dict[tuple, float] = {}
+    for values_of_unit, count in values.items():
+        m = len(values_of_unit)
+        if m < 2 or not count:
+            continue
+        per_value: dict = {}
+        for v in values_of_unit:
+            per_value[v] = per_value.get(v, 0) + 1
+        for v, nv in per_value.items():
+            for w, nw in per_value.items():
+                pairs = nv * (nw - 1) if v == w else nv * nw
+                if pairs:
+                    coincidence[(v, w)] = coincidence.get((v, w), 0.0) + count * pairs / (m - 1)
+    margins: dict = {}
+    for (v, _w), o in coincidence.items():
+        margins[v] = margins.get(v, 0.0) + o
+    n = sum(margins.values())
+    observed = sum(o for (v, w), o in coincidence.items() if v != w)
+    expected = n * n - sum(x * x for x in margins.values())  # sum over v != w of n_v n_w
+    if n <= 1 or expected == 0:
+        return None
+    return 1 - (n - 1) * observed / expected
