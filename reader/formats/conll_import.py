@@ -29,8 +29,9 @@ from pathlib import Path
 from reader.core.errors import UserError
 from reader.formats.importing import Imported
 
-SUFFIXES = (".conll", ".conll03", ".conll2003", ".conllu", ".iob", ".iob1", ".iob2", ".bio", ".bioes")
-"""Files a folder import picks up (a single file is read whatever its name)."""
+SUFFIXES = (".conll", ".conll03", ".conll2003", ".iob", ".iob1", ".iob2", ".bio", ".bioes")
+"""Files a folder import picks up (a single file is read whatever its name). Not `.conllu`: CoNLL-U puts
+an index before the token and has no entity tags."""
 
 _TAG = re.compile(r"([BIESLU])[-_](.+)")
 _PLACEHOLDERS = {"_", "-X-", "-x-"}
