@@ -58,6 +58,8 @@ def build_parser() -> ArgumentParser:
     who = p.add_mutually_exclusive_group()
     who.add_argument("--annotator", metavar="NAME")
     who.add_argument("--gold", action="store_true", help="export the adjudicated set")
+    p.add_argument("--require-settled", action="store_true",
+                   help="with --gold: refuse (exit 2, nothing written) while a reviewed document has disagreements not settled")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--split", metavar="0.8,0.1,0.1")
     p.add_argument("--seed", type=int, default=0)
@@ -79,17 +81,21 @@ def build_parser() -> ArgumentParser:
                    help="also import Prodigy answers marked reject or ignore, and cancelled Label Studio annotations")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("diff", parents=[common], help="agreement figures and disagreements of two annotators")
+    p = sub.add_parser("diff", parents=[common], help="agreement figures and disagreements of two annotators or more")
     p.add_argument("a", metavar="ANNOTATOR_A")
     p.add_argument("b", metavar="ANNOTATOR_B")
+    p.add_argument("others", nargs="*", metavar="ANNOTATOR", help="more annotators: pairwise figures and Krippendorff's alpha over all")
     p.add_argument("--doc", metavar="DOC_ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("review", parents=[common], help="adjudicate two annotators into a gold set")
+    p = sub.add_parser("review", parents=[common], help="adjudicate two annotators or more into a gold set")
     p.add_argument("a", metavar="ANNOTATOR_A")
     p.add_argument("b", metavar="ANNOTATOR_B")
+    p.add_argument("others", nargs="*", metavar="ANNOTATOR", help="more annotators, each candidate shown with who made it")
     p.add_argument("--into", default="gold", metavar="NAME")
+    p.add_argument("--auto-accept", type=int, metavar="K",
+                   help="with three annotators or more: take what at least K of them made without a decision")
     p.add_argument("--keymap", metavar="NAME|PATH", default="default")
     p.set_defaults(func=cmd_review)
 
@@ -136,6 +142,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         Path(args.out),
         annotator=None if args.gold else annotator_of(args),
         gold=args.gold,
+        require_settled=args.require_settled,
         split=args.split,
         seed=args.seed,
         offsets=args.offsets,
@@ -174,6 +181,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    if args.others:
+        from reader.review.diff_many import compare_many, format_many
+
+        many = compare_many(
+            Project(args.project).require(), [args.a, args.b, *args.others], doc_id=args.doc, progress=sys.stderr.isatty()
+        )
+        if args.json:
+            print(json.dumps(many.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+        else:
+            sys.stdout.write(format_many(many))
+        return 0
     from reader.review.diff import compare_project, format_diff
 
     result = compare_project(
@@ -187,15 +205,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    """Adjudicate A and B into `--into` (default gold) over the documents both annotated."""
+    """Adjudicate A and B (and more) into `--into` (default gold) over the documents all of them annotated."""
     from reader.files.corpus import check_name
     from reader.tui.review_app import (
         create_review_app,  # Textual only loads for the app
     )
 
-    for role, name in (("annotator", args.a), ("annotator", args.b), ("annotator", args.into)):
-        check_name(role, name)
-    app = create_review_app(Project(args.project).require(), args.a, args.b, args.into, keymap=args.keymap)
+    for name in (args.a, args.b, *args.others, args.into):
+        check_name("annotator", name)
+    app = create_review_app(
+        Project(args.project).require(), args.a, args.b, args.into, keymap=args.keymap,
+        others=args.others, auto_accept=args.auto_accept,
+    )
     app.run()
     return 0
 

@@ -82,9 +82,15 @@ def export(
     split: str | None = None,
     seed: int = 0,
     offsets: str = "codepoints",
+    require_settled: bool = False,
     **options: Any,
 ) -> ExportReport:
-    """Write `fmt` files for one annotator's (or the gold) annotations into `out`, with a dataset card."""
+    """Write `fmt` files for one annotator's (or the gold) annotations into `out`, with a dataset card.
+
+    With `gold`, the disagreements still open in each reviewed document (as its review record says)
+    are named in the card and the notices; `require_settled` makes any a UserError, nothing written."""
+    if require_settled and not gold:
+        raise UserError("--require-settled is for --gold (the adjudicated set)")
     if fmt not in EXPORTERS:
         raise UserError(f"unknown export format {fmt!r} (one of {', '.join(EXPORTERS)})")
     if offsets == "utf16" and fmt not in UTF16_FORMATS:
@@ -97,6 +103,8 @@ def export(
     name = "gold" if gold else (annotator or default_annotator())
     root = check_out(Path(out))  # before the work: a folder export may not write into is refused at once
     source = load_records(project, name)
+    if gold:
+        _check_settled(project, name, source, require_settled)
     splits = split_records(source.records, fractions, seed)
     try:
         output = Output(root)
@@ -124,6 +132,29 @@ def export(
         dropped=dropped,
         notices=source.notices + output.notices,
     )
+
+
+def _check_settled(project: Project, name: str, source: Any, required: bool) -> None:
+    """Name every reviewed document with disagreements still open; refuse when `required`."""
+    from reader.review.adjudication import unsettled_reviews
+
+    source.unsettled = unsettled_reviews(project, name, [r["id"] for r in source.records])
+    if not source.unsettled:
+        return
+    left = sum(n for _, n, _, _ in source.unsettled)
+    total = sum(t for _, _, t, _ in source.unsettled)
+    docs = len(source.unsettled)
+    who = " ".join(source.unsettled[0][3])
+    summary = (f"{name}: {left} of {total} disagreements in {docs} document{'s' if docs != 1 else ''} are not settled "
+               f"(settle them with 'reader review {who}')")
+    if required:
+        first = ", ".join(f"{d} {n} of {t}" for d, n, t, _ in source.unsettled[:3])
+        raise UserError(f"--require-settled: {summary}: {first}{', …' if docs > 3 else ''}; nothing written")
+    source.notices.append(summary + "; the export holds the agreements and the decisions made so far")
+    shown = source.unsettled[:20]
+    source.notices += [f"{name}: {d}: {n} of {t} disagreements not settled" for d, n, t, _ in shown]
+    if docs > len(shown):
+        source.notices.append(f"{name}: and {docs - len(shown)} more documents, every one listed in the dataset card")
 
 
 def import_paths(

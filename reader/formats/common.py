@@ -135,6 +135,9 @@ class Records:
     notices: list[str] = field(default_factory=list)
     stray: list[str] = field(default_factory=list)
     """This annotator's annotation files (names) for documents that are not in the corpus."""
+    unsettled: list[tuple[str, int, int, tuple[str, ...]]] = field(default_factory=list)
+    """For the gold: (document, disagreements not settled, disagreements, annotators reviewed) of
+    every reviewed document with some left (`formats.export` fills it from the review records)."""
 
 
 def _span_out(span: Span) -> dict[str, Any]:
@@ -429,6 +432,9 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
         *([f"- Not included: {len(source.stray)} annotation files of `{source.annotator}` for documents that are not "
            "in the corpus: " + ", ".join(f"`{n}`" for n in source.stray)] if source.stray else []),
         "- Agreement: not computed by the export; see `reader diff`.",
+        *([f"- Review: {sum(n for _, n, _, _ in source.unsettled)} of {sum(t for _, _, t, _ in source.unsettled)} "
+           f"disagreements in {len(source.unsettled)} document(s) are not settled yet: those documents hold the "
+           "agreements and the decisions made so far (see \"Not settled\")"] if source.unsettled else []),
         "",
         "## Splits",
         "",
@@ -444,6 +450,12 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
         lines.append(f"| {label} | " + " | ".join(str(counts[n][label]) for n in splits) + " |")
     if out.notes:
         lines += ["", "## Format notes", ""] + [f"- {n}" for n in out.notes]
+    if source.unsettled:
+        lines += ["", "## Not settled", "",
+                  "Disagreements the review has not settled yet, as each document's review record says; "
+                  "what the annotators disagree on there is in none of the files.", "",
+                  "| document | not settled | disagreements | annotators |", "|---|---:|---:|---|"]
+        lines += [f"| {d} | {n} | {t} | {', '.join(who)} |" for d, n, t, who in source.unsettled]
     dropped = list(source.dropped) + out.dropped
     lost = _no_place(fmt, splits)
     lines += ["", "## Not written", ""]

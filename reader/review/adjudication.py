@@ -294,3 +294,22 @@ def saved_counts(project: Any, into: str, doc_id: str, annotators: tuple[str, ..
             if path.exists() and path.stat().st_mtime_ns > when:
                 return None
     return settled, total
+
+
+def unsettled_reviews(project: Any, into: str, doc_ids: list[str]) -> list[tuple[str, int, int, tuple[str, ...]]]:
+    """(document, disagreements not settled, disagreements, annotators reviewed) of every document of
+    `doc_ids` whose review record says something is left, as its last save left it: what `reader
+    export --gold` reports (a gold with no record, imported say, has nothing to report)."""
+    out = []
+    for doc_id in doc_ids:
+        data = read_record(project, into, doc_id)
+        if data is None:
+            continue
+        counts = saved_counts(project, into, doc_id)
+        if counts is None:
+            continue
+        settled, total = counts
+        if settled < total:
+            names = tuple(data.get("annotators") or (data.get("a"), data.get("b")))
+            out.append((doc_id, total - settled, total, tuple(str(n) for n in names)))
+    return out

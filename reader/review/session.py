@@ -1,5 +1,5 @@
-"""One reviewer adjudicating two annotators over their shared documents: the open `Review`, its lock,
-its saves, and the progress over every document.
+"""One reviewer adjudicating two annotators (or more) over their shared documents: the open review,
+its lock, its saves, where to go next, and the progress over every document.
 
 Headless, like `reader.annotate.session.Session` for annotating and on the same base
 (`reader.annotate.base.DocumentSession`: open, leave, the lock, the neighbours), so that what the
@@ -8,105 +8,51 @@ terminal. The screen calls `settle`, `hand_edit` and `undo`; each queues a save 
 decisions through `save_review` on the autosave thread, so no key waits for the disk and a failed
 save is retried, never dropped.
 
-`merged_view` is what the article shows: the gold as it stands (agreements and settled choices,
-drawn normally) plus, for every unsettled disagreement, each side's span marked by whose it is.
+Where to go next (`next_after`): the next unsettled disagreement, except that a link refused
+because an end was not in the gold yet waits, and is offered again as soon as that end is taken.
+`undo` goes back to the disagreement whose decision it took back (`review.undone`).
+
+Starting does not open every document: the progress over documents is counted for the first
+COUNTED_AT_START documents before the screen opens, and for the rest in a background thread (from the
+review's saved record when it is newer than every file it counts, else by opening the document
+read-only), so a review of 1,000 documents starts as fast as one of 10 and the panel fills in its
+totals as they come (`counting`).
+
+What the article draws is `review.merged` (re-exported here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import threading
 from typing import Any, Callable
 
 from reader.annotate.base import DocumentSession
 from reader.core.annotations import DocAnnotations
 from reader.core.errors import UserError
-from reader.core.model import Span
 from reader.files.store import Loaded
 from reader.review.adjudication import (
-    Review,
     check_reviewers,
     check_target,
     open_review,
     save_review,
+    saved_counts,
 )
 from reader.review.alignment import Disagreement, Link, Unit
 from reader.review.diff import shared_documents
+from reader.review.diff_many import shared_by_all
+from reader.review.gold import AdjudicationError, GoldReview
+from reader.review.many import check_auto_accept, open_many_review
+from reader.review.merged import MergedView, display_annotations, merged_view
 
+__all__ = ["ReviewSession", "MergedView", "merged_view", "display_annotations", "describe", "context"]
 
-@dataclass(frozen=True)
-class MergedView:
-    """Spans to draw, which side each unsettled one is, and which of them belong to each disagreement
-    (by index), so the current one can be picked out. Ids are prefixed by origin: g (gold), a, b, and
-    "*" for the part of a boundary disagreement both marked (it sorts first, so it is drawn on top
-    when it is as long as one side's span)."""
-
-    spans: list[Span]
-    side: dict[str, str]
-    members: dict[int, set[str]]
-
-
-def merged_view(review: Review) -> MergedView:
-    """The gold's spans, plus A's and B's sides of the unsettled disagreements.
-
-    Where both sides mark text (the shared part of a boundary disagreement, the same extent with two
-    labels) it is marked "both": one extra span over the shared part, or A's span of a label pair.
-    Settled disagreements show only what the gold holds, so the article shows the decision.
-    """
-    spans: dict[str, Span] = {}
-    side: dict[str, str] = {}
-    members: dict[int, set[str]] = {}
-    gold = review.gold
-    by_key = {(s.start, s.end, s.label): s for s in gold.sorted_spans()}
-    for s in gold.sorted_spans():
-        spans["g" + s.id] = replace(s, id="g" + s.id)
-
-    def gold_id(unit: Unit) -> str | None:
-        found = by_key.get(unit.key)
-        return "g" + found.id if found is not None else None
-
-    for i, d in enumerate(review.disagreements):
-        own: set[str] = set()
-        members[i] = own
-        if isinstance(d.a, Link) or isinstance(d.b, Link):
-            for who, link in (("a", d.a), ("b", d.b)):
-                if isinstance(link, Link):
-                    own.update(gold_id(end) or f"{who}{end.id}" for end in (link.head, link.tail))
-            continue
-        settled = review.choice(i) is not None
-        for who, unit, source in (("a", d.a, review.a), ("b", d.b, review.b)):
-            if not isinstance(unit, Unit):
-                continue
-            held = gold_id(unit)
-            if held is not None:
-                own.add(held)
-                continue
-            if settled:
-                continue
-            span = replace(source.spans[unit.id], id=f"{who}{unit.id}")
-            spans[span.id] = span
-            side[span.id] = who
-            own.add(span.id)
-        if settled or not (isinstance(d.a, Unit) and isinstance(d.b, Unit)):
-            continue
-        if d.kind == "label":
-            side[f"a{d.a.id}"] = "both"
-        elif d.kind == "boundary":
-            start, end = max(d.a.start, d.b.start), min(d.a.end, d.b.end)
-            if start < end:
-                shared = replace(review.a.spans[d.a.id], id=f"*{i}", start=start, end=end, text=review.a.text[start:end])
-                spans[shared.id] = shared
-                side[shared.id] = "both"
-                own.add(shared.id)
-    return MergedView(list(spans.values()), side, members)
-
-
-def display_annotations(review: Review, view: MergedView) -> DocAnnotations:
-    """The merged view as annotations the article view can draw (never saved)."""
-    return DocAnnotations(review.gold.document, review.gold.schema, view.spans)
+COUNTED_AT_START = 12
+"""Documents whose disagreements are counted before the review opens; the rest are counted in the
+background. A constant, so that starting costs the same whatever the corpus."""
 
 
 class ReviewSession(DocumentSession):
-    """Review of annotators `a` and `b` into annotator `into`, one document open at a time."""
+    """Review of annotators `a`, `b` (and `others`) into annotator `into`, one document open at a time."""
 
     def __init__(
         self,
@@ -116,44 +62,120 @@ class ReviewSession(DocumentSession):
         into: str = "gold",
         doc_ids: list[str] | None = None,
         report_save: Callable[[str | None], None] = lambda error: None,
+        others: tuple[str, ...] | list[str] = (),
+        auto_accept: int | None = None,
     ) -> None:
-        check_reviewers(a, b, into)
-        shared, _skipped = shared_documents(project, a, b)
+        others = tuple(others)
+        check_reviewers(a, b, into, *others)
+        self.names: tuple[str, ...] = (a, b, *others)
+        if others:
+            self.auto_accept: int | None = check_auto_accept(auto_accept, len(self.names))
+            shared, _skipped = shared_by_all(project, self.names)
+            for doc_id in doc_ids or ():
+                shared_by_all(project, self.names, doc_id)  # one line naming what is missing
+        else:
+            if auto_accept is not None:
+                raise UserError("--auto-accept is for three annotators or more (with two, what both made is in the gold already)")
+            self.auto_accept = None
+            shared, _skipped = shared_documents(project, a, b)
+            for doc_id in doc_ids or ():
+                shared_documents(project, a, b, doc_id)
         if doc_ids:
-            for doc_id in doc_ids:
-                shared_documents(project, a, b, doc_id)  # one line naming what is missing
             shared = list(doc_ids)
         if not shared:
-            raise UserError(f"annotators {a!r} and {b!r} share no document: nothing to review")
+            who = f"annotators {a!r} and {b!r}" if not others else "annotators " + ", ".join(map(repr, self.names))
+            raise UserError(f"{who} share no document: nothing to review")
         check_target(project, into)
         super().__init__(project, into, shared, report_save)
         self.a, self.b, self.into = a, b, into
         self.counts: dict[str, tuple[int, int]] = {}
-        """doc id -> (settled, disagreements), for the progress over every document."""
-        for doc_id in shared:
-            review, _ = open_review(project, a, b, doc_id, into)
-            self.counts[doc_id] = (review.settled, len(review))
-        self.review: Review | None = None
+        """doc id -> (settled, disagreements), for the progress over every document (filled lazily)."""
+        self.count_errors: dict[str, str] = {}
+        """Documents the background count could not read, and why (opening one says it again)."""
+        self._counts_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._counter: threading.Thread | None = None
+        self.review: GoldReview | None = None
         """The open document's review (None when none is open); `loaded` is its gold's file."""
+        self.waiting: tuple[str, str] | None = None
+        """(key, choice) of a link refused because an end was not in the gold: offered again once it can be."""
+        for doc_id in shared[:COUNTED_AT_START]:
+            self.count(doc_id)
+        if len(shared) > COUNTED_AT_START:
+            self._counter = threading.Thread(target=self._count_rest, name="review-count", daemon=True)
+            self._counter.start()
+
+    # ----------------------------------------------------------------- counting
+
+    def _open(self, doc_id: str, lock: bool) -> tuple[GoldReview, Loaded]:
+        if len(self.names) > 2:
+            return open_many_review(self.project, self.names, doc_id, self.into, lock=lock, auto_accept=self.auto_accept)
+        return open_review(self.project, self.a, self.b, doc_id, self.into, lock=lock)
+
+    def count(self, doc_id: str) -> tuple[int, int]:
+        """(settled, disagreements) of one document: known, saved by its last review, or counted now."""
+        with self._counts_lock:
+            known = self.counts.get(doc_id)
+        if known is not None:
+            return known
+        found = saved_counts(self.project, self.into, doc_id, self.names)
+        if found is None:
+            review, _ = self._open(doc_id, lock=False)
+            found = (review.settled, len(review))
+        with self._counts_lock:
+            return self.counts.setdefault(doc_id, found)
+
+    def _count_rest(self) -> None:
+        for doc_id in self.doc_ids:
+            if self._stop.is_set():
+                return
+            try:
+                self.count(doc_id)
+            except Exception as exc:  # an unreadable file: said again, in one line, when it is opened
+                self.count_errors[doc_id] = str(exc)
+
+    @property
+    def counting(self) -> bool:
+        """Whether the background count is still going."""
+        return self._counter is not None and self._counter.is_alive()
+
+    def stop_counting(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._counter is not None:
+            self._counter.join(timeout)
+
+    def wait_counted(self, timeout: float = 60.0) -> bool:
+        """Wait for the background count (tests, benchmarks); True when every document is counted."""
+        if self._counter is not None:
+            self._counter.join(timeout)
+        return not self.counting
 
     # ----------------------------------------------------------------- documents
 
     def first_document(self) -> str:
         """Where a review resumes: the first document with something left to settle."""
-        return next((d for d in self.doc_ids if self.counts[d][0] < self.counts[d][1]), self.doc_ids[0])
+        for doc_id in self.doc_ids:
+            try:
+                settled, total = self.count(doc_id)
+            except UserError:
+                return doc_id  # opening it says what is wrong, in one line
+            if settled < total:
+                return doc_id
+        return self.doc_ids[0]
 
-    def _read(self, doc_id: str) -> tuple[Review, Loaded]:
-        """A, B and the gold so far; an unreadable A, B, gold or decisions file is a UserError."""
-        return open_review(self.project, self.a, self.b, doc_id, self.into, lock=True)
+    def _read(self, doc_id: str) -> tuple[GoldReview, Loaded]:
+        """Every annotator's file and the gold so far; an unreadable one is a UserError."""
+        return self._open(doc_id, lock=True)
 
     def _writer(self, loaded: Loaded) -> Callable[[Any], object]:
         """The gold and its decisions, both (`save_review`)."""
         return lambda snap: save_review(self.project, snap, self.into, loaded.lock)
 
-    def _entered(self, opened: Review) -> None:
+    def _entered(self, opened: GoldReview) -> None:
         """A document opened for the first time gets its gold (the agreements) saved at once, so a
         document with nothing to settle is in the gold too."""
         self.review = opened
+        self.waiting = None
         if self.saver is not None and opened.fresh:
             self.saver.request(opened)
         self._count()
@@ -170,18 +192,26 @@ class ReviewSession(DocumentSession):
 
     def _count(self) -> None:
         if self.review is not None:
-            self.counts[self.doc_id] = (self.review.settled, len(self.review))
+            with self._counts_lock:
+                self.counts[self.doc_id] = (self.review.settled, len(self.review))
 
     def _writable(self) -> None:
         if self.readonly:
             raise UserError("this document's gold is open read-only (another process is reviewing it)")
 
     def settle(self, i: int, choice: str) -> None:
-        """Settle disagreement `i` ("a", "b", "both", "neither") and queue the save; AdjudicationError
-        (nothing changed) when it cannot be made now."""
+        """Settle disagreement `i` and queue the save; AdjudicationError (nothing changed) when it
+        cannot be made now. A link refused for a missing end waits (`next_after` comes back to it)."""
         self._writable()
         assert self.review is not None
-        self.review.settle(i, choice)
+        try:
+            self.review.settle(i, choice)
+        except AdjudicationError:
+            if self.review.blocked(i, choice) is not None:
+                self.waiting = (self.review.disagreements[i].key, choice)
+            raise
+        if self.waiting is not None and self.waiting[0] == self.review.disagreements[i].key:
+            self.waiting = None
         self._changed()
 
     def hand_edit(self, i: int, edits: list[Callable[[DocAnnotations], object]]) -> None:
@@ -191,21 +221,49 @@ class ReviewSession(DocumentSession):
         self.review.settle(i, "edit", edits)
         self._changed()
 
+    def next_after(self, i: int) -> int | None:
+        """Where to go after settling `i`: a waiting link once it can be taken, else the next unsettled."""
+        review = self.review
+        assert review is not None
+        if self.waiting is not None:
+            key, choice = self.waiting
+            j = review.index_of(key)
+            if j is None or review.choice(j) is not None:
+                self.waiting = None
+            elif review.blocked(j, choice) is None:
+                self.waiting = None
+                return j
+        return review.next_unsettled(i)
+
     def undo(self) -> bool:
         if self.readonly or self.review is None or not self.review.undo():
             return False
         self._changed()
         return True
 
+    def undone_index(self) -> int | None:
+        """The disagreement the last undo took a decision back from (to go back to it)."""
+        return None if self.review is None else self.review.index_of(self.review.undone)
+
     # ----------------------------------------------------------------- progress
 
     def progress(self) -> tuple[int, int, int, int]:
-        """(settled, disagreements) in the open document, then over every document."""
-        settled, total = self.counts[self.doc_id]
-        return (settled, total, sum(s for s, _ in self.counts.values()), sum(t for _, t in self.counts.values()))
+        """(settled, disagreements) in the open document, then over every document counted so far."""
+        with self._counts_lock:
+            counts = list(self.counts.values())
+            settled, total = self.counts[self.doc_id]
+        return (settled, total, sum(s for s, _ in counts), sum(t for _, t in counts))
+
+    @property
+    def counted(self) -> int:
+        with self._counts_lock:
+            return len(self.counts)
 
     def documents_left(self) -> list[str]:
-        return [d for d in self.doc_ids if self.counts[d][0] < self.counts[d][1]]
+        """Documents counted so far with something left to settle, in order."""
+        with self._counts_lock:
+            counts = dict(self.counts)
+        return [d for d in self.doc_ids if d in counts and counts[d][0] < counts[d][1]]
 
 
 def describe(side: Unit | Link | None, text: str, width: int = 48) -> str:

@@ -24,8 +24,9 @@ from textual.widgets import Footer, Static
 
 from reader.core.errors import UserError
 from reader.core.model import InvariantError, Span, trim_extent
-from reader.review.adjudication import AdjudicationError
 from reader.review.alignment import Link
+from reader.review.candidates import Contest
+from reader.review.gold import AdjudicationError
 from reader.review.session import (
     MergedView,
     ReviewSession,
@@ -92,8 +93,9 @@ class ReviewScreen(Screen):
     | ? | help | every key in force |
     """
 
-    COMPONENT_CLASSES = {"review--side-a", "review--side-b", "review--both", "review--current"}
-    """How the article marks A-only, B-only and both-sides text of unsettled disagreements, and the current one."""
+    COMPONENT_CLASSES = {"review--side-a", "review--side-b", "review--both", "review--current", "review--differ"}
+    """How the article marks A-only, B-only and both-sides text of unsettled disagreements, the current
+    one, and the characters in which two extents of a boundary disagreement differ."""
 
     DEFAULT_CSS = """
     ReviewScreen {
@@ -101,6 +103,7 @@ class ReviewScreen(Screen):
         & > .review--side-b { color: $text-primary; text-style: bold italic; }
         & > .review--both { color: $text-success; text-style: bold underline; }
         & > .review--current { text-style: underline; }
+        & > .review--differ { text-style: reverse bold; }
         #review-main { height: 1fr; }
         #review-article { width: 1fr; height: 1fr; }
         #review-panel { width: 40%; min-width: 30; max-width: 52; height: 1fr; }
@@ -131,6 +134,13 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.article.focus()
         self._opened()
+        if self.session.counting:  # the totals over documents fill in as the background count goes
+            self._ticker = self.set_interval(0.5, self._tick)
+
+    def _tick(self) -> None:
+        self._show()
+        if not self.session.counting:
+            self._ticker.stop()
 
     def _opened(self) -> None:
         """A document was opened: draw it, and go to where the review stands (resume)."""
@@ -171,7 +181,8 @@ class ReviewScreen(Screen):
         """The side and current styles from COMPONENT_CLASSES, resolved once per theme."""
         styles = getattr(self, "_styles", None)
         if styles is None:
-            names = {"a": "review--side-a", "b": "review--side-b", "both": "review--both", "current": "review--current"}
+            names = {"a": "review--side-a", "b": "review--side-b", "both": "review--both", "current": "review--current",
+                     "differ": "review--differ"}
             styles = {key: self.get_component_rich_style(name, partial=True) for key, name in names.items()}
             self._styles = styles
         return styles
@@ -181,11 +192,13 @@ class ReviewScreen(Screen):
         view = self.view
         assert view is not None
         current = view.members.get(self.current, set()) if self.current is not None else set()
-        side, marks = view.side, self._marks
+        side, marks, differ = view.side, self._marks, view.differ
 
         def hook(span: Span) -> Style | None:
             styles = marks()
             style = styles.get(side.get(span.id, ""))
+            if span.id in differ:
+                style = styles["differ"] if style is None else style + styles["differ"]
             if span.id in current:
                 style = styles["current"] if style is None else style + styles["current"]
             return style
@@ -260,16 +273,29 @@ class ReviewScreen(Screen):
         review = self.session.review
         assert review is not None
         if self._decide(lambda: self.session.settle(i, choice), f"Settled: {choice}"):
-            following = review.next_unsettled(i)
-            if following is None:
-                self._all_settled()
-            else:
-                self._go(following)
-                self._show()
+            self._move_on(i)
+
+    def _move_on(self, i: int) -> None:
+        """After settling `i`: back to a link that waited for it, else on to the next unsettled."""
+        review = self.session.review
+        assert review is not None
+        waited = self.session.waiting
+        following = self.session.next_after(i)
+        if following is None:
+            self._all_settled()
+            return
+        if waited is not None and review.disagreements[following].key == waited[0]:
+            self.notify("Back to the link that waited for this: it can be taken now.", timeout=3)
+        self._go(following)
+        self._show()
 
     def action_undo(self) -> None:
         if self.session.undo():
             self._redraw()
+            back = self.session.undone_index()
+            if back is not None:  # to the decision taken back, so that it can be made again
+                self._go(back)
+                self._show()
             self.notify("Undone: the last decision", timeout=2)
         else:
             self.notify("Nothing to undo.", timeout=2)
@@ -294,12 +320,21 @@ class ReviewScreen(Screen):
         for span in nearby:
             choices.append(Choice(f"delete:{span.id}", f"Delete the gold {span.label} “{snippet(span.text, 36)}”"))
         choices += self._link_choices(d)
+        if isinstance(d, Contest):  # every candidate, also those past the number keys
+            choices[:0] = [
+                Choice(f"take:{k}", f"Take candidate {k} alone ({', '.join(review.makers(cand))})")
+                for k, cand in enumerate(d.candidates, 1)
+            ]
         choices.append(Choice("keep", "Keep the gold as it is (settled by hand)"))
 
         def answer(value: str | None) -> None:
             if not value:
                 return
             kind, _, arg = value.partition(":")
+            if kind == "take":
+                if self._decide(lambda: self.session.settle(i, arg), f"Settled: {arg}"):
+                    self._move_on(i)
+                return
             if kind == "add":
                 edits = [lambda g: g.add_span(start, end, arg)]
             elif kind == "delete":
@@ -322,7 +357,8 @@ class ReviewScreen(Screen):
         assert review is not None
         gold, schema = review.gold, self.session.project.schema
         out: dict[str, Choice] = {}
-        for link in (d.a, d.b):
+        sides = [c.item for c in d.candidates] if isinstance(d, Contest) else [d.a, d.b]
+        for link in sides:
             if not isinstance(link, Link):
                 continue
             head = gold.find_span(*link.head.key)

@@ -1,4 +1,4 @@
-"""The review app (`reader review A B`). `create_review_app` is the one way to build it, for the command
+"""The review app (`reader review A B [C ...]`). `create_review_app` is the one way to build it, for the command
 line and the tests, as `create_app` is for annotating.
 
 The keymap is read and checked before the app starts and applied once with `App.set_keymap`. The app
@@ -37,6 +37,9 @@ class ReviewApp(KeyedApp):
         for line in self._report:
             self.notify(line, severity="warning", timeout=10)
 
+    def on_unmount(self) -> None:
+        self.session.stop_counting()
+
     def help_rows(self) -> list[HelpRow]:
         # the review's own keys first: they are the ones this screen is about
         rows = super().help_rows()
@@ -45,16 +48,22 @@ class ReviewApp(KeyedApp):
 
 
 def create_review_app(
-    project: Project, a: str, b: str, into: str = "gold", doc_ids: list[str] | None = None, keymap: str = "default"
+    project: Project, a: str, b: str, into: str = "gold", doc_ids: list[str] | None = None, keymap: str = "default",
+    others: tuple[str, ...] | list[str] = (), auto_accept: int | None = None,
 ) -> ReviewApp:
-    """The review of annotators `a` and `b` into `into` over the documents both annotated (or `doc_ids`).
+    """The review of annotators `a` and `b` (and `others`) into `into` over the documents all of them
+    annotated (or `doc_ids`); with three or more, `auto_accept` K takes what K of them made.
 
     Unknown annotators, a shared document missing, nothing shared, or a file of the first document
     that cannot be read are one-line UserErrors here, before any screen is drawn: the first document
     is opened (and its gold locked) here, not in `on_mount`."""
     from reader.tui.catalog import app_keymap
 
-    session = ReviewSession(project, a, b, into, doc_ids)
-    loaded_keymap = app_keymap(keymap, project.path)
-    report = session.open(session.first_document())
+    session = ReviewSession(project, a, b, into, doc_ids, others=others, auto_accept=auto_accept)
+    try:
+        loaded_keymap = app_keymap(keymap, project.path)
+        report = session.open(session.first_document())
+    except BaseException:
+        session.stop_counting()
+        raise
     return ReviewApp(session, loaded_keymap, report)
