@@ -151,3 +151,16 @@ def test_a_folder_where_an_annotation_file_should_be_is_a_problem_not_a_tracebac
 def test_an_opened_but_never_saved_folder_is_not_an_annotator(project):
     project.store.load("nobody", project.corpus.get(SEED_ID), lock=True).lock.release()
     assert "nobody" not in project.store.annotators()
+
+
+def test_show_of_a_file_with_a_malformed_record_names_it_and_textconv_still_shows_the_file(project):
+    annotate(project)
+    path = project.store.path("alice", SEED_ID)
+    data = json.loads(path.read_text())
+    data["spans"]["1"]["attrs"] = "direct"
+    path.write_text(json.dumps(data, sort_keys=True, indent=2))
+    result = run("show", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"reader: {path}:") and "s1: malformed span (attrs 'direct' is not an object)" in result.stderr
+    conv = run("show", "--textconv", str(path))
+    assert conv.returncode == 0 and conv.stdout.startswith(f"# {path.name}: s1: malformed span") and '"attrs": "direct"' in conv.stdout

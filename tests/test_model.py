@@ -227,3 +227,29 @@ def test_grapheme_offsets_are_code_points():
     assert span.text == "\U0001F44D\U0001F3FD"
     cafe = TEXT.index("e\u0301milie")
     assert ann.add_span(cafe, cafe + 7, "source").text == "e\u0301milie"
+
+
+def test_restoring_a_saved_file_checks_each_record_and_says_what_is_wrong():
+    from reader.core.model import Orphan, Relation, Span
+
+    ann = DocAnnotations(DOC, SCHEMA)
+    hrw_at = TEXT.index("HRW")
+    hrw = Span("s3", hrw_at, hrw_at + 3, "source", "HRW")
+    beat = Span("s7", TEXT.index("beat"), TEXT.index("beat") + 4, "claim", "beat")
+    assert ann.check_span(hrw) is None
+    assert ann.restore_span(hrw) is None and ann.restore_span(beat) is None
+    assert ann.restore_span(hrw) == "span id 's3' is used twice"
+    wrong = Span("s9", 0, 5, "claim", "Wrong")
+    assert ann.check_span(wrong) == ann.restore_span(wrong) == "span s9: text 'Wrong' does not match the document's 'Kazak'"
+    assert sorted(ann.spans) == ["s3", "s7"] and not ann.can_undo
+    assert ann.restore_relation(Relation("r2", "s7", "s3")) is None
+    assert ann.restore_relation(Relation("r4", "s7", "s8")) == "relation r4: span 's8' does not exist"
+    assert ann.restore_relation(Relation("r2", "s3", "s7")) is not None  # source -> claim: not in the schema
+    ann.keep_aside(Orphan(Relation("r2", "s7", "s99"), "its source is gone"))
+    assert ann.restore_relation(Relation("r2", "s7", "s3", "attributed_to")) is None  # id taken: renumbered
+    assert sorted(ann.relations) == ["r2", "r3"]
+    assert ann.highest_ids() == {"s": 7, "r": 3}
+    ann.id_floor = {"s": 40, "r": 12}
+    assert ann.add_span(0, 6, "claim").id == "s41" and ann.link("s41", "s3").id == "r13"
+    ann.keep_aside(Orphan(Span("s50", 0, 1, "claim", "K"), "gone"))
+    assert ann.add_span(7, 13, "claim").id == "s51"

@@ -273,3 +273,37 @@ def test_kept_aside_spans_keep_their_context_for_a_later_placement(project):
     back = project.store.load("alice", project.corpus.get(SEED_ID)).annotations
     [span] = back.spans.values()
     assert span.start == second + len(preface)
+
+
+def _line_of_record(path: Path, table: str, key: str) -> int:
+    """The line number of record `key` of `table` in an indented file, found by hand."""
+    lines = path.read_text().splitlines()
+    at = lines.index(f'  "{table}": {{')
+    return next(i for i in range(at, len(lines)) if lines[i].startswith(f'    "{key}": ')) + 1
+
+
+def test_a_malformed_record_is_one_error_naming_file_line_and_record(project):
+    doc, ann = annotate(project)
+    path = project.store.save("alice", ann)
+    data = json.loads(path.read_text())
+    del data["spans"]["2"]["start"]
+    path.write_text(json.dumps(data, sort_keys=True, indent=2))
+    with pytest.raises(StoreError) as err:
+        project.store.load("alice", doc)
+    assert str(err.value) == f"{path}:{_line_of_record(path, 'spans', '2')}: s2: malformed span (no 'start')"
+    assert json.loads(path.read_text()) == data  # left as it was
+
+
+def test_validate_names_every_malformed_record_and_a_record_that_is_not_an_object(project):
+    from reader.commands.validate import validate
+
+    doc, ann = annotate(project)
+    path = project.store.save("alice", ann)
+    data = json.loads(path.read_text())
+    data["spans"]["1"]["end"] = "later"
+    data["relations"]["1"] = ["not", "a", "record"]
+    path.write_text(json.dumps(data, sort_keys=True, indent=2))
+    where = f"annotations/alice/{SEED_ID}.json"
+    problems = [str(p) for p in validate(project)]
+    assert f"{where}:{_line_of_record(path, 'spans', '1')}: s1: malformed span (end 'later' is not a whole number)" in problems
+    assert f"{where}:{_line_of_record(path, 'relations', '1')}: -: malformed relation (record 1 is not an object)" in problems

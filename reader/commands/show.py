@@ -29,22 +29,20 @@ def show(path: Path, textconv: bool = False) -> str:
     else:
         file = read_file(path)
     meta = file.meta
-    spans = {stored.span.id: stored.span for stored in file.spans}
+    spans = {s.id: s for s in file.spans}
     sources: dict[str, list[str]] = {}
-    for stored_rel in file.relations:
-        rel = stored_rel.relation
+    for rel in file.relations:
         tail = spans.get(rel.tail)
         name = json.dumps(tail.text, ensure_ascii=False) if tail else f"?{rel.tail}"
         sources.setdefault(rel.head, []).append(f"{rel.label} {rel.tail} {name}")
     out = [
         f"# {meta.doc_id} by {meta.annotator}: {meta.status}; spans {len(file.spans)}, links {len(file.relations)}"
     ]
-    for stored in sorted(file.spans, key=lambda s: (s.span.start, -s.span.end, s.span.id)):
-        s = stored.span
+    for s in sorted(file.spans, key=lambda s: (s.start, -s.end, s.id)):
         line = f"{s.start}-{s.end}\t{s.id}\t{s.label}\t{json.dumps(s.text, ensure_ascii=False)}"
         if s.attrs:
             line += "\t" + " ".join(f"{k}={v}" for k, v in sorted(s.attrs.items()))
-        if stored.orphaned is not None:
+        if s.orphaned is not None:
             line += "\tORPHANED"
         out.append(line)
         for src in sources.get(s.id, []):

@@ -30,7 +30,7 @@ def stats(project: Project) -> dict[str, Any]:
             status[file.meta.status] += 1
             for stored in file.spans:
                 if stored.orphaned is None:
-                    labels[stored.span.label] += 1
+                    labels[stored.label] += 1
                     spans += 1
             relations += len(file.relations)
         status["todo"] += max(0, len(docs) - len(files))

@@ -40,10 +40,10 @@ def validate(project: Project) -> list[Problem]:
             problems.append(Problem(rel, "-", "the document's text changed since it was annotated (open it to re-anchor)"))
         ann = DocAnnotations(doc, project.schema)
         for stored in file.spans:
-            span = stored.span
             if stored.orphaned is not None:
-                problems.append(Problem(rel, span.id, f"orphaned: {stored.orphaned}"))
+                problems.append(Problem(rel, stored.id, f"orphaned: {stored.orphaned}"))
                 continue
+            span = stored.span
             problem = ann.check_span(span)
             if problem is None and not ann.put_loaded(span):
                 problem = "span id used twice"
@@ -52,7 +52,7 @@ def validate(project: Project) -> list[Problem]:
         for stored_rel in file.relations:
             problem = ann.check_relation(stored_rel.relation)
             if problem is not None:
-                problems.append(Problem(rel, stored_rel.relation.id, problem.split(": ", 1)[-1]))
+                problems.append(Problem(rel, stored_rel.id, problem.split(": ", 1)[-1]))
     return problems
 
 

@@ -88,11 +88,10 @@ def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], l
     units: dict[str, Unit] = {}
     ok = not file.meta.text_changed(doc)
     if ok:
-        for stored in file.spans:
-            s = stored.span
-            if stored.orphaned is not None:
+        for s in file.spans:
+            if s.orphaned is not None:
                 continue
-            if not (0 <= s.start < s.end <= len(text)) or text[s.start : s.end] != s.text or s.id in units:
+            if not s.fits(text) or s.id in units:
                 ok = False
                 break
             units[s.id] = Unit(s.start, s.end, s.label, s.id)
@@ -101,10 +100,9 @@ def read_units(store: Any, annotator: str, doc: Document) -> tuple[list[Unit], l
         found, links = units_of(loaded.annotations)
         return found, links, True
     links = []
-    for stored_rel in file.relations:
-        r = stored_rel.relation
+    for r in file.relations:
         head, tail = units.get(r.head), units.get(r.tail)
-        if head is not None and tail is not None and stored_rel.orphaned is None:
+        if head is not None and tail is not None and r.orphaned is None:
             links.append(Link(head, tail, r.label, r.id))
     return sorted(units.values()), links, False
 
