@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.text import Segmenter, split_sentences
+from reader.core.text import Segmenter, split_sentences, tokenize, widen_to_tokens
 
 EMOJI = "👍🏽"  # thumbs up + skin tone: two code points, one cluster
 E_ACUTE = "e\u0301"  # e + combining acute: two code points, one cluster
@@ -71,6 +71,25 @@ def test_sentences_with_abbreviations_and_quotes() -> None:
     ]
 
 
+def test_a_number_before_a_full_stop_still_ends_the_sentence() -> None:
+    assert sentences("Inflation rose to 2.5. Then it fell to 1.9 in May.") == [
+        "Inflation rose to 2.5.",
+        "Then it fell to 1.9 in May.",
+    ]
+
+
+def test_other_languages_quotation_marks_close_and_open_sentences() -> None:
+    assert sentences("He said 「We will win.」 Then he left.") == ["He said 「We will win.」", "Then he left."]
+    assert sentences("Er ging. „Wir gewinnen“, sagte er.") == ["Er ging.", "„Wir gewinnen“, sagte er."]
+
+
+def test_a_callers_abbreviations_keep_a_sentence_whole() -> None:
+    text = "Abp. Tutu spoke. Then he left."
+    assert [text[s:e] for s, e in Segmenter(text).sentences()] == ["Abp.", "Tutu spoke.", "Then he left."]
+    more = Segmenter(text, abbreviations=frozenset({"abp"}))
+    assert [text[s:e] for s, e in more.sentences()] == ["Abp. Tutu spoke.", "Then he left."]
+
+
 def test_quote_ending_with_curly_quote() -> None:
     assert sentences("She said “we will win.” The crowd cheered.") == [
         "She said “we will win.”",
@@ -93,6 +112,14 @@ def test_byline_lines_in_a_block_stand_alone() -> None:
     assert sentences(text) == [
         "A long caption line that goes on and on about the photo, File\nBy Euronews",
         "Share this",
+    ]
+
+
+def test_every_sentence_of_the_text_in_order() -> None:
+    text = "Protesters were tortured, says HRW\n\nDozens were beaten. Police denied it.\n\nEnd."
+    seg = Segmenter(text)
+    assert [text[s:e] for s, e in seg.sentences()] == [
+        "Protesters were tortured, says HRW", "Dozens were beaten.", "Police denied it.", "End.",
     ]
 
 
@@ -188,3 +215,45 @@ def test_next_moves_progress(text: str) -> None:
             assert nxt > pos
             pos, seen = nxt, seen + 1
             assert seen <= len(text) + 1
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def words(text: str, unit: str = "token") -> list[str]:
+    return [text[s:e] for s, e in tokenize(text, unit=unit)]
+
+
+def test_the_three_token_units() -> None:
+    text = f"Kassym-Jomart's aides don't count 1,000 {EMOJI} -- activists' U.S. Caf{E_ACUTE}"
+    assert words(text) == [
+        "Kassym", "-", "Jomart's", "aides", "don't", "count", "1,000", EMOJI, "-", "-", "activists", "'",
+        "U", ".", "S", ".", f"Caf{E_ACUTE}",
+    ]
+    assert words(text, "word") == [
+        "Kassym-Jomart's", "aides", "don't", "count", "1,000", *EMOJI, "-", "-", "activists'", "U.S", ".",
+        f"Caf{E_ACUTE}",
+    ]
+    assert words("Wait -- it's 10:30...", "stop") == ["Wait", "--", "it", "'", "s", "10", ":", "30", "..."]
+
+
+def test_a_slice_is_tokenized_in_place() -> None:
+    text = "He said: don't go."
+    assert tokenize(text, 9, 17) == [(9, 14), (15, 17)]
+
+
+TOKEN_PIECES = ["Police", "don't", "3.5", "1,000", EMOJI, E_ACUTE, " \u0301", "中", ",", ".", "“", " ", "\n",
+                "O’Brien", "a", "🇰🇿", "x\u200dy", "--", "_"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKEN_PIECES), min_size=1, max_size=30).map("".join), st.data())
+def test_widening_takes_in_every_token_an_extent_touches_and_no_more(text: str, data) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    wide = widen_to_tokens(text, start, end)
+    touched = [(s, e) for s, e in tokenize(text) if s < end and start < e]
+    inside = [(s, e) for s, e in tokenize(text) if wide[0] <= s and e <= wide[1]]
+    assert inside == touched
+    assert wide[0] <= start and end <= wide[1]
+    assert all(s >= wide[1] or e <= wide[0] or (wide[0] <= s and e <= wide[1]) for s, e in tokenize(text))

@@ -231,6 +231,26 @@ def test_team_suggest_yaml_can_replace_a_list_and_switch_a_rule_off(tmp_path):
     assert spans == {("allegation", "Officials bribed the judge in 2019")}
 
 
+def test_team_abbreviation_keeps_a_title_in_the_source(tmp_path):
+    text = "Insp. Karen Holt said 40 officers were suspended after the raid."
+    project = make_project(tmp_path / "p", {"doc": text})
+    spans, _ = found(text, load_cues(project.path))
+    assert ("source", "Karen Holt") in spans  # "Insp." ends a sentence of its own
+    (project.path / "annotations" / "suggest.yaml").write_text("abbreviations: [insp]\n", "utf-8")
+    spans, links = found(text, load_cues(project.path))
+    assert links == {("40 officers were suspended after the raid", "Insp. Karen Holt")}
+
+
+def test_a_suggested_claim_is_the_sentence_the_cursor_selects():
+    from reader.core.text import Segmenter
+
+    text = "Mr. Smith went to Washington. The ministry counted 1,200 arrests in 2022. Nobody disputed it."
+    out = suggest(Document("t", text), load_cues(), default_schema())
+    (claim,) = [s for s in out.spans if s.label == "claim"]
+    assert claim.text == "The ministry counted 1,200 arrests in 2022"
+    assert Segmenter(text).sentence_at(claim.start) == (claim.start, claim.end + 1)  # with its full stop
+
+
 def test_bad_suggest_yaml_names_the_file_and_line(tmp_path, capsys):
     project = make_project(tmp_path / "p")
     path = project.path / "annotations" / "suggest.yaml"

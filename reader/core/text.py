@@ -1,8 +1,13 @@
-"""Where the cursor may stop in a text: grapheme clusters, words, sentences and paragraphs.
+"""Text cut into units: grapheme clusters, tokens, words, sentences and paragraphs.
 
-Headless (no Textual), so the moves are tested without a terminal and reused by `suggest` and
-`compare`. Everything is lazy and cached so that a keypress in a 3 MB book costs what one line or
-one paragraph costs: lines are found with `find`/`rfind` around the offset, grapheme boundaries are
+The one tokenizer (`tokenize`) and the one sentence splitter (`split_sentences`, through
+`Segmenter`) of the package, with the one list of abbreviations: the cursor moves by them, the
+token exports (CoNLL, the Hugging Face layout, spaCy) and agreement's kappa count the same tokens,
+and suggest reads the same sentences, so a sentence or a token means one thing everywhere. Headless
+(no Textual), so all of it is tested without a terminal.
+
+Everything is lazy and cached so that a keypress in a 3 MB book costs what one line or one
+paragraph costs: lines are found with `find`/`rfind` around the offset, grapheme boundaries are
 cached per line (a `\\n` is always a cluster boundary), sentences per paragraph. The one whole-text
 pass, a C-speed regex scan for blank lines (paragraph starts), runs once, on the first paragraph or
 sentence move.
@@ -17,40 +22,155 @@ Decisions:
   punctuation also ends a sentence when it is the last of its paragraph (a headline) or when it is
   short (under 60% of the paragraph's longest line) and the next line starts with a capital (a byline).
 - Spans returned never include whitespace at either edge.
+- A *token* comes in three units, because three needs differ (see `tokenize`): the exports' and
+  kappa's `token`, suggest's `word` of a name, and the cursor's `stop`.
 """
 
 from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 import regex
 
 from reader.core.model import trim_extent
 
 _CLUSTER = regex.compile(r"\X")
-_WORD = regex.compile(r"\w+|[^\w\s]+")
-_WORD_REV = regex.compile(r"(?r)\w+|[^\w\s]+")
 _BLANK_RUN = regex.compile(r"\n(?:[^\S\n]*\n)+")
 _TERMINATOR = regex.compile(
-    r"""[.!?…]+[\"'”’»)\]]*(?=\s+(?:[\p{Lu}\p{N}\"'“‘«(\[]|$)|$)"""
+    r"""[.!?…]+[\"'”’»」』)\]]*(?=\s+(?:[\p{Lu}\p{N}\"'“‘„«»「『(\[]|$)|$)"""
 )
 _TOKEN_BEFORE = regex.compile(r"(?r)[\w.]+(?=[.!?…]*$)")
 _QUOTES = regex.compile(r"“[^“”]*”|\"[^\"\n]*\"|«[^«»]*»|„[^„“”]*[“”]")
 _FINAL_PUNCT = frozenset(".!?…:;\"'”’»)]")
 
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n u.s.a no gen col lt sgt capt rev hon
-    inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ave blvd rd
-    gov sen rep pres a.m p.m approx vol pp op cf al""".split()
+    """mr mrs ms dr prof st jr sr vs etc e.g i.e u.s u.k u.n u.s.a no gen col lt sgt capt cmdr adm rev
+    hon inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd rd
+    gov sen rep pres a.m p.m approx vol ed eds pp op cf al""".split()
 )
+"""Words whose full stop ends no sentence (lower case, without the final stop). The one list: the
+sentences of the cursor, of suggest and of the CoNLL export use it; a project's `suggest.yaml` adds
+to it for suggest (`Segmenter(text, abbreviations=...)`)."""
+
+
+# --------------------------------------------------------------------------- tokens
+
+_W = r"(?:(?=\w)\X)"  # a grapheme cluster that starts with a word character (a, é, e + U+0301, a + 🏽)
+_D = r"(?:(?=\d)\X)"
+_EXT = r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}]"
+TOKEN_RE = regex.compile(
+    rf"{_D}+(?:[.,]{_D}+)+"  # 3.5, 1,000
+    rf"|{_W}+(?:['’]{_W}+)*"  # words, don't, O’Brien
+    rf"|(?!\s)\X"  # any other grapheme cluster: punctuation, 👍🏽, a flag, ZWJ sequences
+    rf"|{_EXT}+",  # marks on a space: the space stays whitespace, the marks are a token
+)
+"""The unit `token`: it never splits a grapheme cluster, so an emoji with a skin tone or `e` + U+0301
+stays one token, and no token holds whitespace (the one exception to the first rule: a combining
+mark or modifier on a space is a token without it)."""
+
+_HAS_EXT = regex.compile(_EXT)
+_FAST_RE = regex.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’]\w+)*|(?!\s)\X")
+"""The same tokens when the text has no extending characters (most news text): a word character is
+then a cluster of its own, and plain `\\w+` is about twice as fast."""
+
+WORD_RE = regex.compile(
+    r"[\p{L}\p{M}\p{N}]+(?:(?:['’\-.]|(?<=\d),(?=\d))[\p{L}\p{M}\p{N}]+)*(?:(?<=s)['’](?![\p{L}\p{N}]))?|\S"
+)
+"""The unit `word`: letters, marks and digits joined by inner apostrophes, hyphens and dots (and
+commas between digits), with a plural possessive's apostrophe; any other character alone."""
+
+_STOP = regex.compile(r"\w+|[^\w\s]+")
+_STOP_REV = regex.compile(r"(?r)\w+|[^\w\s]+")
+_SPACE_REV = regex.compile(r"(?r)\s")
+
+UNITS = ("token", "word", "stop")
+
+
+def token_pattern(text: str, start: int = 0, end: int | None = None, unit: str = "token") -> regex.Pattern:
+    """The compiled pattern of `unit` for text[start:end] (for `token`, the fast one when nothing in
+    it extends a grapheme cluster): for callers that match many stretches of one text."""
+    if unit == "token":
+        end = len(text) if end is None else end
+        plain = text.isascii() or not _HAS_EXT.search(text, start, end)  # no ASCII character extends
+        return _FAST_RE if plain else TOKEN_RE
+    if unit == "word":
+        return WORD_RE
+    if unit == "stop":
+        return _STOP
+    raise ValueError(f"unknown token unit {unit!r} (known: {', '.join(UNITS)})")
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None, unit: str = "token") -> list[tuple[int, int]]:
+    """Extents `[start, end)` in code points of the tokens of text[start:end], in one of three units.
+
+    One tokenizer, three needs, so three units rather than three tokenizers:
+    - `token` (the default): what the token exports write (CoNLL, the Hugging Face layout, spaCy)
+      and what agreement's kappa counts, so that the figure is about the units a model is trained
+      on. Whole grapheme clusters (👍🏽 is one token), words with inner apostrophes (don't, O’Brien),
+      numbers with inner `.`/`,` (3.5, 1,000), every other cluster alone; no whitespace.
+    - `word`: a word of a name, for the suggest rules, where a source's noun phrase must not be cut
+      at its punctuation: hyphens and dots join letters too (Kassym-Jomart, U.S, a.m) and a plural
+      possessive keeps its apostrophe (activists'). Not the exports' unit, because an exported
+      dataset's tokens must not change under the people who train on it.
+    - `stop`: where the cursor's word moves stop, as vim's `w` does: a run of word characters, or a
+      run of other non-space characters (so `--` or `...` is one keypress).
+    """
+    end = len(text) if end is None else end
+    return [m.span() for m in token_pattern(text, start, end, unit).finditer(text, start, end)]
+
+
+def split_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
+    """Tokens further split at the given offsets (span edges), so that every span is a run of tokens."""
+    cuts = sorted(set(cuts))
+    if not cuts:
+        return tokens
+    out: list[tuple[int, int]] = []
+    for start, end in tokens:
+        i = bisect.bisect_right(cuts, start)
+        while i < len(cuts) and cuts[i] < end:
+            out.append((start, cuts[i]))
+            start = cuts[i]
+            i += 1
+        out.append((start, end))
+    return out
+
+
+def _token_holding(text: str, offset: int, pattern: regex.Pattern) -> tuple[int, int] | None:
+    """The `token` holding the character at `offset`, if any. Tokens never hold whitespace, so the
+    text is tokenized from the whitespace before `offset`, not from its start."""
+    space = _SPACE_REV.search(text, 0, offset)
+    for m in pattern.finditer(text, space.end() if space else 0):
+        if m.end() > offset:
+            return m.span() if m.start() <= offset else None
+    return None
+
+
+def widen_to_tokens(text: str, start: int, end: int, pattern: regex.Pattern | None = None) -> tuple[int, int]:
+    """[start, end) widened so that every `token` it shares a character with is wholly inside it;
+    `pattern` is `token_pattern(text)`, passed by a caller that widens many extents of one text."""
+    if start >= end:
+        return start, end
+    pattern = pattern or token_pattern(text)
+    if start > 0 and not text[start - 1].isspace():  # else no token runs over the edge
+        first = _token_holding(text, start, pattern)
+        start = first[0] if first else start
+    if end < len(text) and not text[end].isspace():
+        last = _token_holding(text, end - 1, pattern)
+        end = last[1] if last else end
+    return start, end
 
 
 class Segmenter:
-    """Boundaries of one immutable text, computed lazily and cached."""
+    """Boundaries of one immutable text, computed lazily and cached.
 
-    def __init__(self, text: str) -> None:
+    `abbreviations` are the words whose full stop ends no sentence (suggest adds a project's own).
+    """
+
+    def __init__(self, text: str, abbreviations: frozenset[str] = ABBREVIATIONS) -> None:
         self.text = text
+        self.abbreviations = abbreviations
         self._blocks: tuple[list[int], list[int]] | None = None
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self.clusters = lru_cache(maxsize=256)(self._clusters)
@@ -121,16 +241,16 @@ class Segmenter:
         """Start of the next word or run of punctuation after `offset`, else the end of the text."""
         if offset >= len(self.text):
             return len(self.text)
-        match = _WORD.match(self.text, offset)  # skip the rest of the run under the cursor
+        match = _STOP.match(self.text, offset)  # skip the rest of the run under the cursor
         pos = match.end() if match else offset
-        match = _WORD.search(self.text, pos)
+        match = _STOP.search(self.text, pos)
         return self.ceil(match.start()) if match else len(self.text)
 
     def prev_word(self, offset: int) -> int:
         """Start of the word or punctuation run before `offset`, else 0."""
         if offset <= 0:
             return 0
-        match = _WORD_REV.search(self.text, 0, offset)
+        match = _STOP_REV.search(self.text, 0, offset)
         return self.floor(match.start()) if match else 0
 
     # ----------------------------------------------------------------- paragraphs (blocks)
@@ -186,11 +306,17 @@ class Segmenter:
         cached = self._sentences.get(index)
         if cached is None:
             starts, ends = self.blocks
-            cached = split_sentences(self.text, starts[index], ends[index])
+            cached = split_sentences(self.text, starts[index], ends[index], self.abbreviations)
             if len(self._sentences) > 4096:
                 self._sentences.clear()
             self._sentences[index] = cached
         return cached
+
+    def sentences(self) -> Iterator[tuple[int, int]]:
+        """Every sentence of the text in order: the whole-text pass of suggest and the CoNLL export
+        (not cached: the cursor's moves ask per paragraph)."""
+        for start, end in zip(*self.blocks):
+            yield from split_sentences(self.text, start, end, self.abbreviations)
 
     def sentence_at(self, offset: int) -> tuple[int, int] | None:
         """The sentence containing `offset` (or ending right at it); in the whitespace between two
@@ -255,17 +381,18 @@ class Segmenter:
         return min(fits, key=lambda se: se[1] - se[0]) if fits else None
 
 
-def _is_abbreviation(text: str, block_start: int, at: int) -> bool:
+def _is_abbreviation(text: str, block_start: int, at: int, abbreviations: frozenset[str]) -> bool:
     """Is the `.` at `at` the end of an abbreviation or an initial rather than a sentence end?"""
     match = _TOKEN_BEFORE.search(text, max(block_start, at - 24), at + 1)
     if match is None:
         return False
     token = match.group().lower().rstrip(".")
-    if token in ABBREVIATIONS:
+    if token in abbreviations:
         return True
     if len(token) == 1 and token.isalpha():  # an initial: "J. K. Rowling"
         return True
-    return "." in token and all(len(part) <= 2 for part in token.split("."))  # "U.S", "a.k.a"
+    # "U.S", "a.k.a"; not a number ("rose 2.5. Then")
+    return "." in token and all(len(part) <= 2 and part.isalpha() for part in token.split("."))
 
 
 def _line_cuts(text: str, start: int, end: int) -> list[int]:
@@ -285,12 +412,13 @@ def _line_cuts(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_sentences(text: str, start: int, end: int,
+                    abbreviations: frozenset[str] = ABBREVIATIONS) -> list[tuple[int, int]]:
     """Sentences of the block text[start:end] (one paragraph), each trimmed; never empty."""
     cuts: list[int] = []
     for m in _TERMINATOR.finditer(text, start, end):
         dot = m.start()
-        if text[dot] == "." and m.group()[:3] != "..." and _is_abbreviation(text, start, dot):
+        if text[dot] == "." and m.group()[:3] != "..." and _is_abbreviation(text, start, dot, abbreviations):
             continue
         cuts.append(m.end())
     if "\n" in text[start:end]:

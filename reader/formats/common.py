@@ -28,7 +28,7 @@ import regex
 from reader.core.errors import UserError
 from reader.core.model import Span
 from reader.core.progress import track
-from reader.files.annotation_file import read_file
+from reader.files.annotation_file import StoredSpan, read_file
 from reader.files.project import Project
 
 Record = dict[str, Any]
@@ -140,7 +140,7 @@ class Records:
     every reviewed document with some left (`formats.export` fills it from the review records)."""
 
 
-def _span_out(span: Span) -> dict[str, Any]:
+def _span_out(span: Span | StoredSpan) -> dict[str, Any]:
     return {
         "id": span.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text,
         "attrs": dict(span.attrs), "note": span.note,
@@ -180,20 +180,18 @@ def load_records(project: Project, annotator: str, progress: bool = True) -> Rec
         relations: list[dict[str, Any]] = []
         dropped: list[Dropped] = []
         fast = not file.meta.text_changed(doc)
-        for stored in file.spans if fast else ():
-            s = stored.span
-            if stored.orphaned is not None:
-                dropped.append(Dropped(doc.id, s.id, s.label, s.start, s.end, "orphaned: " + stored.orphaned))
-            elif s.start < s.end and text[s.start : s.end] == s.text:
+        for s in file.spans if fast else ():
+            if s.orphaned is not None:
+                dropped.append(Dropped(doc.id, s.id, s.label, s.start, s.end, "orphaned: " + s.orphaned))
+            elif s.fits(text):
                 spans.append(_span_out(s))
             else:
                 fast = False
                 break
         if fast:
             ids = {s["id"] for s in spans}
-            for stored_rel in file.relations:
-                r = stored_rel.relation
-                if stored_rel.orphaned is not None or r.head not in ids or r.tail not in ids:
+            for r in file.relations:
+                if r.orphaned is not None or r.head not in ids or r.tail not in ids:
                     dropped.append(Dropped(doc.id, r.id, r.label, -1, -1, "relation to a span that is not placed"))
                     continue
                 relations.append({"id": r.id, "head": r.head, "tail": r.tail, "label": r.label})

@@ -1,8 +1,11 @@
 """IOB2 token tags: `token<TAB>tag` CoNLL files, or the Hugging Face token layout (`--conll-layout hf`).
 
-Tokens come from `common.tokenize`, the one tokenizer of every token-based export. Sentences end at
-a line break, or after `.`, `!`, `?` (and closing quotes or brackets) before a capital, a digit or an
-opening quote, but never inside a span that is written, so a quote across a line break stays whole.
+Tokens are `core.text.tokenize`'s (unit `token`), the tokens of every token export and of kappa.
+Sentences are the reader's own (`core.text.Segmenter.sentences`, the ones the cursor moves by:
+paragraphs, then `.`, `!`, `?` or `…` before a capital, a digit or an opening quote, but not after
+"Mr." or an initial; a headline or a byline line on its own), except that a sentence never breaks
+inside a span that is written, so a quote across a sentence end or a line break stays one entity.
+A line break inside a paragraph (a hard-wrapped line) does not end a sentence.
 
 One tag layer cannot hold everything an annotator marks, so, documented and reported:
 - overlap policy: spans are taken in text order, longer first at the same start; a span that
@@ -19,11 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reader.formats.common import Output, Record, dumps, tokenize
-
-CLOSERS = set("\"'”’»)]}")
-OPENERS = set("\"'“‘«([{")
-ENDERS = {".", "!", "?", "…"}
+from reader.core.text import Segmenter, tokenize
+from reader.formats.common import Output, Record, dumps
 
 
 def tag_document(out: Output | None, record: Record) -> list[list[tuple[str, str]]]:
@@ -51,29 +51,19 @@ def tag_document(out: Output | None, record: Record) -> list[list[tuple[str, str
         for i in range(first + 1, last + 1):
             tags[i] = "I-" + span["label"]
             inside[i - 1] = True
+    starts = [s for s, _e in Segmenter(text).sentences()]
     sentences: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
+    k = 0  # the first sentence start after the current token's start
     for i, (s, e) in enumerate(tokens):
-        word = text[s:e]
-        current.append((word, tags[i]))
+        current.append((text[s:e], tags[i]))
         if i + 1 == len(tokens):
             break
-        if inside[i]:
-            continue
-        nxt_s = tokens[i + 1][0]
-        gap = text[e:nxt_s]
-        if "\n" in gap:
-            sentences.append(current)
+        while k < len(starts) and starts[k] <= s:
+            k += 1
+        if not inside[i] and k < len(starts) and starts[k] <= tokens[i + 1][0]:
+            sentences.append(current)  # a sentence starts at the next token (or in the gap before it)
             current = []
-            continue
-        j = i
-        while j > 0 and text[tokens[j][0]:tokens[j][1]] in CLOSERS and tokens[j][0] == tokens[j - 1][1]:
-            j -= 1
-        if text[tokens[j][0]:tokens[j][1]] in ENDERS and gap:
-            nxt = text[nxt_s]
-            if nxt.isupper() or nxt.isdigit() or nxt in OPENERS:
-                sentences.append(current)
-                current = []
     if current:
         sentences.append(current)
     return sentences

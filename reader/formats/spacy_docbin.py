@@ -1,6 +1,6 @@
 """spaCy: one `DocBin` a split (`train.spacy`, ...), for `spacy train` and `DocBin().from_disk`.
 
-Docs are built on the shared tokenizer (`common.tokenize`), further split at every span edge, so
+Docs are built on the shared tokenizer (`core.text.tokenize`), further split at every span edge, so
 that every span is a strict `Doc.char_span` and none is lost; spaCy realigns its own tokenization to
 these tokens when it trains. Whitespace other than one space after a token becomes a whitespace
 token, as spaCy's own tokenizer does, so `doc.text` is the document's text.
@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from reader.core.errors import UserError
-from reader.formats.common import Output, Record, split_at, tokenize
+from reader.core.text import split_at, tokenize
+from reader.formats.common import Output, Record
 
 
 def check_available() -> None:

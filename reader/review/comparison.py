@@ -4,11 +4,13 @@ Per label, micro-averaged, per document and summed over the corpus (never averag
 so long documents weigh what they contain):
 
 - exact and overlap P/R/F1, A taken as the reference (recall = matches / A's spans);
-- token-level Cohen's kappa (tokens: `TOKEN`, words and single punctuation marks). A token belongs
-  to a span when they share a character. Per label, a yes/no kappa: is the token in a span of this
-  label? Micro, one multi-class kappa over the token labels, a token taking the label of the
-  shortest span it is in (`innermost`), "O" when none: the figure that says whether the two agree
-  on what each word is, overlaps resolved the same way for both;
+- token-level Cohen's kappa over the tokens of the token exports (`core.text.tokenize`: words with
+  their inner apostrophes, numbers, whole grapheme clusters, each other mark alone), so that the
+  figure is about the units a model trained on the export sees. A token belongs to a span when they
+  share a character. Per label, a yes/no kappa: is the token in a span of this label? Micro, one
+  multi-class kappa over the token labels, a token taking the label of the shortest span it is in
+  (`innermost`), "O" when none: the figure that says whether the two agree on what each word is,
+  overlaps resolved the same way for both;
 - Krippendorff's unitizing alpha per label over the characters (`review.metrics`); over the corpus
   the documents are one continuum laid end to end in id order;
 - link P/R/F1.
@@ -20,13 +22,13 @@ documents' files without building a `DocAnnotations` for each; the review screen
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from reader.core.annotations import DocAnnotations
 from reader.core.model import Document
+from reader.core.text import token_pattern, tokenize, widen_to_tokens
 from reader.review.alignment import (
     Alignment,
     Disagreement,
@@ -47,14 +49,6 @@ from reader.review.metrics import (
     prf,
 )
 
-TOKEN = re.compile(r"\w+|[^\w\s]")
-"""Tokens for kappa: runs of word characters, and every other non-space character on its own."""
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every token; the reference the fast counting in `token_confusion` must equal."""
-    return [m.span() for m in TOKEN.finditer(text)]
-
 
 def innermost(spans: Iterable[Unit], rank: dict[str, int]) -> str:
     """The label a token takes from the spans that overlap it: the shortest span's, "O" when none.
@@ -69,17 +63,6 @@ def innermost(spans: Iterable[Unit], rank: dict[str, int]) -> str:
 def token_labels(text: str, units: Sequence[Unit], rank: dict[str, int]) -> list[str]:
     """Each token's label, token by token: slow and plain, for the tests and for reading."""
     return [innermost((u for u in units if u.start < e and s < u.end), rank) for s, e in tokenize(text)]
-
-
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole tokens: a token belongs to a span when they share a character."""
-    if start < len(text) and (text[start].isalnum() or text[start] == "_"):
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            start -= 1
-    if end > 0 and (text[end - 1].isalnum() or text[end - 1] == "_"):
-        while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-            end += 1
-    return start, end
 
 
 @dataclass
@@ -102,16 +85,17 @@ class TokenCounts:
 def token_confusion(text: str, a: Sequence[Unit], b: Sequence[Unit], labels: Sequence[str], rank: dict[str, int]) -> TokenCounts:
     """Token label counts of one document without listing its tokens.
 
-    Spans are widened to whole tokens (`_snap`), so every span edge is a token edge and the text
-    between two consecutive edges holds whole tokens with one and the same cover on each side: it is
-    counted once (`findall` between the edges) instead of token by token. Equal, token for token, to
-    `token_labels` on both sides (tested).
+    Spans are widened to whole tokens (`widen_to_tokens`), so every span edge is a token edge and the
+    text between two consecutive edges holds whole tokens with one and the same cover on each side:
+    it is counted once (`findall` between the edges) instead of token by token. Equal, token for
+    token, to `token_labels` on both sides (tested).
     """
-    findall = TOKEN.findall
+    pattern = token_pattern(text)
+    findall = pattern.findall
     units = [*a, *b]
     events: list[tuple[int, int, int]] = []  # (position, 0 = end / 1 = start, index in units)
     for i, u in enumerate(units):
-        s, e = _snap(text, u.start, u.end)
+        s, e = widen_to_tokens(text, u.start, u.end, pattern)
         events.append((s, 1, i))
         events.append((e, 0, i))
     events.sort()

@@ -1,25 +1,19 @@
 """The text as the suggest rules read it: its paragraphs, its sentences and where its quotations are.
 
-Every rule asks the same few questions of the text (which sentence holds this offset, does this
-paragraph open with a quotation mark, is this offset inside a quote), so they are answered here once,
-from sorted offsets with `bisect`.
+Paragraphs and sentences are the reader's own (`core.text.Segmenter`, the ones the cursor moves by),
+with the project's `suggest.yaml` abbreviations added to the shared list, so a suggested claim is a
+sentence the annotator can select with one key. Every rule asks the same few questions of the text
+(which sentence holds this offset, does this paragraph open with a quotation mark, is this offset
+inside a quote), so they are answered here once, from sorted offsets with `bisect`.
 """
 
 from __future__ import annotations
 
 import bisect
 
-import regex
-
+from reader.core.text import ABBREVIATIONS, Segmenter
 from reader.suggest.cues import Cues
 from reader.suggest.quotes import find_quotes
-
-_PARA = regex.compile(r"\n[ \t]*\n\s*")
-_SENT = regex.compile(
-    r"(?<=[.!?…][\"'”’»」』)\]]*)\s+(?=[\"“„«»「『(\[‘']?[\p{Lu}\p{N}])|\n[ \t]*\n\s*"
-)
-_LAST_WORD = regex.compile(r"[\p{L}]+$")
-_CLOSERS = "\"'”’»」』)]"
 
 
 class Layout:
@@ -28,35 +22,22 @@ class Layout:
     def __init__(self, text: str, cues: Cues) -> None:
         self.text = text
         self.cues = cues
-        self.paras = self._paragraphs()
-        self.para_starts = [p[0] for p in self.paras]
-        self.sent_starts = self._sentences()
+        self.paras: list[tuple[int, int]] = []
+        """(start, end) of each paragraph, trimmed."""
+        self.para_starts: list[int] = []
+        self.sent_starts: list[int] = []
+        """Where each sentence starts; sentence i runs to the next start (its trailing space included)."""
+        self._paragraphs_and_sentences()
         self.quotes = find_quotes(text, self.paras, cues) if cues.on("quotes") else []
         self.quote_opens = [q.open for q in self.quotes]
         self.quote_ends = [q.close if q.close is not None else q.para_end for q in self.quotes]
 
-    def _paragraphs(self) -> list[tuple[int, int]]:
-        out, at = [], 0
-        for m in _PARA.finditer(self.text):
-            out.append((at, m.start()))
-            at = m.end()
-        out.append((at, len(self.text)))
-        return out
-
-    def _sentences(self) -> list[int]:
-        text, abbreviations = self.text, self.cues.abbreviations
-        starts = [0]
-        for m in _SENT.finditer(text):
-            if "\n\n" not in m.group().replace(" ", "").replace("\t", ""):
-                k = m.start() - 1
-                while k > 0 and text[k] in _CLOSERS:
-                    k -= 1
-                if text[k] == ".":
-                    word = _LAST_WORD.search(text, max(0, k - 20), k)
-                    if word and (word.group().lower() in abbreviations or (len(word.group()) == 1 and word.group().isupper())):
-                        continue
-            starts.append(m.end())
-        return starts
+    def _paragraphs_and_sentences(self) -> None:
+        segmenter = Segmenter(self.text, ABBREVIATIONS | self.cues.abbreviations)
+        self.paras = list(zip(*segmenter.blocks))
+        self.para_starts = [p[0] for p in self.paras]
+        self.sent_starts = [0]  # the first sentence holds any whitespace before it
+        self.sent_starts += [start for start, _end in segmenter.sentences() if start > 0]
 
     def sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sent_starts, pos) - 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import regex
 
+from reader.core.text import ABBREVIATIONS, tokenize
 from reader.suggest.cues import Cues
 
 MAX_NP = 7
@@ -20,9 +21,6 @@ MAX_NP = 7
 Token = tuple[int, int, str]
 """(start, end, text) of one word."""
 
-_WORD = regex.compile(
-    r"[\p{L}\p{M}\p{N}]+(?:(?:['’\-.]|(?<=\d),(?=\d))[\p{L}\p{M}\p{N}]+)*(?:(?<=s)['’](?![\p{L}\p{N}]))?|\S"
-)
 _LAST_WORD = regex.compile(r"[\p{L}]+$")
 
 
@@ -32,15 +30,17 @@ class Names:
     def __init__(self, text: str, cues: Cues) -> None:
         self.text = text
         self.cues = cues
+        self.abbreviations = ABBREVIATIONS | cues.abbreviations
 
     def tokens(self, start: int, end: int) -> list[Token]:
+        """The words of text[start:end] (the tokenizer's `word` unit), an abbreviation with its stop."""
         out: list[Token] = []
-        for m in _WORD.finditer(self.text, start, end):
-            w = m.group()
-            if w == "." and out and out[-1][1] == m.start() and out[-1][2].lower() in self.cues.abbreviations:
-                out[-1] = (out[-1][0], m.end(), out[-1][2] + ".")  # "Mr." is one word of a name
+        for s, e in tokenize(self.text, start, end, unit="word"):
+            w = self.text[s:e]
+            if w == "." and out and out[-1][1] == s and out[-1][2].lower() in self.abbreviations:
+                out[-1] = (out[-1][0], e, out[-1][2] + ".")  # "Mr." is one word of a name
                 continue
-            out.append((m.start(), m.end(), w))
+            out.append((s, e, w))
         return out
 
     @staticmethod

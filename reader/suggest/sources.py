@@ -148,7 +148,9 @@ class Sources:
             a.resolved = fits if fits is not None and a.source[0] - fits[0] < 20 * WINDOW else a.source
 
     def quote_source(self, qi: int, q: Quote, attrs: list[Attribution], cue_starts: list[int],
-                     quote_sources: list[tuple[int, int] | None], by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+                     quote_sources: list[tuple[int, int] | None],
+                     by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+        """The speaker of quote `qi`, given the speakers found for the quotes before it."""
         text, layout = self.text, self.layout
         if q.cont is not None and quote_sources[q.cont] is not None:
             return quote_sources[q.cont]
@@ -168,7 +170,8 @@ class Sources:
         i = bisect.bisect_left(cue_starts, q.open) - 1
         if i >= 0 and attrs[i].cue_start >= start:  # 'X said: "..."' / 'X blamed it on "..."'
             return attrs[i].resolved
-        if qi > 0 and quote_sources[qi - 1] is not None and layout.sentence_of(layout.quote_opens[qi - 1]) == layout.sentence_of(q.open):
+        same_sentence = qi > 0 and layout.sentence_of(layout.quote_opens[qi - 1]) == layout.sentence_of(q.open)
+        if same_sentence and quote_sources[qi - 1] is not None:
             return quote_sources[qi - 1]  # the second part of a split quote
         previous = layout.sentence_of(q.open) - 1
         if previous < 0:
