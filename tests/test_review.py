@@ -616,3 +616,183 @@ async def test_review_into_a_previous_target_gold_or_an_empty_folder_is_allowed(
 def test_an_annotator_is_not_reviewed_against_itself(project):
     with pytest.raises(UserError, match="annotators A and B must differ"):
         ReviewSession(project, "alice", "alice")
+
+
+# --------------------------------------------------------------------------- issue 13: what a team notices
+
+
+LONG = (
+    "Officials spoke on Monday. Around 10,000 people were detained after widespread protests in January, "
+    "the group said."
+)
+
+
+def test_a_boundary_disagreement_is_shown_aligned_with_the_differing_characters_marked(tmp_path):
+    """Two claims cut one character apart look the same when each is cut to a width: the panel draws
+    both over the same columns, marks the character only B has, and says so in words."""
+    from reader.review.adjudication import open_review
+    from reader.tui.review_panel import ReviewPanel
+
+    project = make_project(tmp_path / "long", {"art": LONG})
+    doc = project.corpus.get("art")
+    claim = "Around 10,000 people were detained after widesp"
+    start = LONG.index(claim)
+    for name, end in (("alice", start + len(claim)), ("bob", start + len(claim) + 1)):
+        ann = DocAnnotations(doc, project.schema)
+        ann.add_span(start, end, "claim")
+        project.store.save(name, ann)
+    review, _ = open_review(project, "alice", "bob", "art")
+    panel = ReviewPanel()
+    parts = panel._aligned(LONG, [("A", start, start + len(claim)), ("B", start, start + len(claim) + 1)])
+    text = "".join(p if isinstance(p, str) else p[0] for p in parts)
+    rows = text.splitlines()
+    assert rows[0].startswith("A Around") and rows[1].startswith("B Around")
+    assert rows[0].rstrip().endswith("after widesp") and rows[1].endswith("after widespr")
+    assert len(rows[0]) == len(rows[1])  # the same columns: the missing "r" is a blank
+    assert rows[2].index("^") == rows[1].index("widespr") + len("widesp")
+    assert "B ends 1 later than A: “r”" in text
+    marked = [p[0] for p in parts if isinstance(p, tuple) and p[1] == "reverse bold"]
+    assert marked == ["r"]
+    view = merged_view(review)  # the article marks the same character: B's span is innermost only there
+    [differ] = [s for s in view.spans if s.id in view.differ and view.side[s.id] == "b"]
+    shared = next(s for s in view.spans if view.side.get(s.id) == "both")
+    assert (shared.start, shared.end) == (start, start + len(claim)) and differ.end == shared.end + 1
+
+
+async def test_the_article_marks_the_differing_characters(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        assert current_kind(app) == "boundary"
+        view = app.screen.view
+        hook = app.screen.query_one(ArticleView).span_style
+        differs = app.screen._marks()["differ"]
+        b_side = next(s for s in view.spans if view.side.get(s.id) == "b" and s.id in view.differ)
+        shared = next(s for s in view.spans if view.side.get(s.id) == "both" and s.label == "quote")
+        assert hook(b_side).reverse == differs.reverse and differs.reverse
+        assert not (hook(shared).reverse or False)
+        assert "^" in panel_text(app)
+
+
+def test_a_link_is_queued_after_the_span_of_its_source(tmp_path):
+    """The claim comes first in the text, its source later: the link waits behind the source."""
+    from reader.review.adjudication import open_review
+
+    text = "Prices will rise, the minister said on Tuesday."
+    project = make_project(tmp_path / "order", {"art": text})
+    doc = project.corpus.get("art")
+    project.store.save("alice", build(doc, project.schema, [("Prices will rise", "claim"), ("the minister", "source")],
+                                      [("Prices will rise", "the minister")]))
+    project.store.save("bob", build(doc, project.schema, [("Prices will rise", "claim"), ("minister", "source")],
+                                    [("Prices will rise", "minister")]))
+    review, _ = open_review(project, "alice", "bob", "art")
+    kinds = [d.kind for d in review.disagreements]
+    assert kinds == ["boundary", "link"]
+    assert review.disagreements[1].start < review.disagreements[0].start  # text order would put it first
+
+
+async def test_a_refused_link_is_offered_again_once_its_end_is_taken(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "link")
+        link = app.screen.current
+        await press(pilot, app, "review.take_a")  # refused: the quote is not in the gold
+        assert app.session.review.choice(link) is None
+        await go_to(pilot, app, "boundary")
+        await press(pilot, app, "review.take_both")
+        assert app.screen.current == link  # back, not on to the next
+        await press(pilot, app, "review.take_a")
+        assert links(saved(app)[0]) == [(QA, "Police")]
+
+
+async def test_undo_goes_back_to_the_undone_decision(project):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "only_a")
+        decided = app.screen.current
+        await press(pilot, app, "review.take_a")
+        assert app.screen.current != decided
+        await press(pilot, app, "review.undo")
+        assert app.screen.current == decided and app.session.review.choice(decided) is None
+
+
+def test_reviewing_into_a_compared_annotator_says_what_to_type(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(ReviewApp, "run", lambda self, *a, **k: pytest.fail("the review app ran"))
+    project = make_project(tmp_path / "g", {"art": TEXT})
+    for name in ("alice", "gold"):  # gold: an imported reference, compared like an annotator
+        project.store.save(name, DocAnnotations(project.corpus.get("art"), project.schema))
+    assert main(["--project", str(project.path), "review", "alice", "gold"]) == 2
+    err = capsys.readouterr().err
+    assert "must not be saved as annotator 'gold'" in err and "--into NAME" in err
+    assert "'reader review alice gold --into gold2'" in err and err.count("\n") == 1
+
+
+def test_starting_a_review_does_not_open_every_document(two_docs, monkeypatch):
+    """Past COUNTED_AT_START documents the rest are counted in the background: the session exists
+    (and its first document opens) while the count is still held up, and the totals come after."""
+    import threading
+
+    import reader.review.session as rs
+
+    release = threading.Event()
+    real = rs.open_review
+
+    def slow_unlocked(*args, lock=False, **kwargs):
+        if not lock and args[3] == "second":
+            assert release.wait(10)
+        return real(*args, lock=lock, **kwargs)
+
+    monkeypatch.setattr(rs, "COUNTED_AT_START", 1)
+    monkeypatch.setattr(rs, "open_review", slow_unlocked)
+    session = ReviewSession(two_docs, "alice", "bob")
+    try:
+        assert session.counting and session.counted == 1
+        session.open(session.first_document())
+        assert session.progress()[2:] == (0, 6)  # only "art" is counted yet
+    finally:
+        release.set()
+    assert session.wait_counted(10)
+    assert session.progress()[2:] == (0, 8) and session.documents_left() == ["art", "second"]
+    assert session.leave()
+
+
+# --------------------------------------------------------------------------- export --gold, unsettled
+
+
+async def test_export_gold_says_how_many_disagreements_are_unsettled_per_document(project, tmp_path, capsys):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "only_a")
+        await press(pilot, app, "review.take_a", "app.quit")
+    out = tmp_path / "out"
+    args = ["--project", str(project.path), "export", "--format", "jsonl", "--gold", "--out", str(out)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "gold: 5 of 6 disagreements in 1 document are not settled (settle them with 'reader review alice bob')" in err
+    assert "gold: art: 5 of 6 disagreements not settled" in err
+    card = (out / "README.md").read_text("utf-8")
+    assert "- Review: 5 of 6 disagreements in 1 document(s) are not settled yet" in card
+    assert "## Not settled" in card and "| art | 5 | 6 | alice, bob |" in card
+
+    strict = tmp_path / "strict"
+    assert main(args[:-1] + [str(strict), "--require-settled"]) == 2
+    err = capsys.readouterr().err
+    assert "--require-settled: gold: 5 of 6 disagreements in 1 document are not settled" in err and "art 5 of 6" in err
+    assert err.count("\n") == 1 and not strict.exists()
+
+    assert main(["--project", str(project.path), "export", "--format", "jsonl", "--annotator", "alice",
+                 "--out", str(tmp_path / "a"), "--require-settled"]) == 2
+    assert "--require-settled is for --gold" in capsys.readouterr().err
+
+
+async def test_export_gold_of_a_finished_review_has_nothing_unsettled(project, tmp_path, capsys):
+    app = create_review_app(project, "alice", "bob")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(6):
+            await press(pilot, app, "review.take_neither")
+        assert app.session.review.done
+        await press(pilot, app, "app.quit")
+    out = tmp_path / "out"
+    assert main(["--project", str(project.path), "export", "--format", "jsonl", "--gold", "--out", str(out),
+                 "--require-settled"]) == 0
+    assert "not settled" not in capsys.readouterr().err
+    assert "## Not settled" not in (out / "README.md").read_text("utf-8")

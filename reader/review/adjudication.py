@@ -198,18 +198,20 @@ def check_target(project: Any, into: str) -> None:
     )
 
 
-def open_review(project: Any, a: str, b: str, doc_id: str, into: str = "gold", lock: bool = False) -> tuple[Review, Any]:
+def open_review(
+    project: Any, a: str, b: str, doc_id: str, into: str = "gold", lock: bool = False, checked: bool = False
+) -> tuple[Review, Any]:
     """Load A, B and the gold so far (with its decisions) for one document.
 
     Returns the Review and the gold's `Loaded` (read-only flag, lock, repair report) so the screen
     can hold the lock and say what was repaired. A and B must differ, and `into` must not be A or B:
     the gold never overwrites an annotator's work (`check_target`, once per review, checks the
-    other annotators).
+    other annotators). `checked`: the caller checked the names already (a session, once at its start).
     """
     check_name("annotator", into)
     check_reviewers(a, b, into)
     store = project.store
-    known = store.annotators()
+    known = (a, b) if checked else store.annotators()
     for name in (a, b):
         if name not in known:
             raise UserError(f"no annotator {name!r} in {store.root} (annotators: {', '.join(known) or 'none yet'})")

@@ -192,14 +192,14 @@ class ManyReview(GoldReview):
 
 def open_many_review(
     project: Any, names: Sequence[str], doc_id: str, into: str = "gold", lock: bool = False,
-    auto_accept: int | None = None,
+    auto_accept: int | None = None, checked: bool = False,
 ) -> tuple[ManyReview, Any]:
     """Load every annotator's file, the gold so far and its decisions for one document (as
     `adjudication.open_review` does for two)."""
     check_name("annotator", into)
     check_reviewers(names[0], names[1], into, *names[2:])
     store = project.store
-    known = store.annotators()
+    known = names if checked else store.annotators()
     for name in names:
         if name not in known:
             raise UserError(f"no annotator {name!r} in {store.root} (annotators: {', '.join(known) or 'none yet'})")

@@ -38,7 +38,6 @@ from reader.review.adjudication import (
     saved_counts,
 )
 from reader.review.alignment import Disagreement, Link, Unit
-from reader.review.diff import shared_documents
 from reader.review.diff_many import shared_by_all
 from reader.review.gold import AdjudicationError, GoldReview
 from reader.review.many import check_auto_accept, open_many_review
@@ -70,16 +69,13 @@ class ReviewSession(DocumentSession):
         self.names: tuple[str, ...] = (a, b, *others)
         if others:
             self.auto_accept: int | None = check_auto_accept(auto_accept, len(self.names))
-            shared, _skipped = shared_by_all(project, self.names)
-            for doc_id in doc_ids or ():
-                shared_by_all(project, self.names, doc_id)  # one line naming what is missing
+        elif auto_accept is not None:
+            raise UserError("--auto-accept is for three annotators or more (with two, what both made is in the gold already)")
         else:
-            if auto_accept is not None:
-                raise UserError("--auto-accept is for three annotators or more (with two, what both made is in the gold already)")
             self.auto_accept = None
-            shared, _skipped = shared_documents(project, a, b)
-            for doc_id in doc_ids or ():
-                shared_documents(project, a, b, doc_id)
+        shared, _skipped = shared_by_all(project, self.names)
+        for doc_id in doc_ids or ():
+            shared_by_all(project, self.names, doc_id)  # one line naming what is missing
         if doc_ids:
             shared = list(doc_ids)
         if not shared:
@@ -94,6 +90,8 @@ class ReviewSession(DocumentSession):
         """Documents the background count could not read, and why (opening one says it again)."""
         self._counts_lock = threading.Lock()
         self._stop = threading.Event()
+        self._begun = threading.Event()
+        """Set once a document is open: the background count waits for it, so as not to slow the start."""
         self._counter: threading.Thread | None = None
         self.review: GoldReview | None = None
         """The open document's review (None when none is open); `loaded` is its gold's file."""
@@ -108,9 +106,11 @@ class ReviewSession(DocumentSession):
     # ----------------------------------------------------------------- counting
 
     def _open(self, doc_id: str, lock: bool) -> tuple[GoldReview, Loaded]:
+        """The names were checked at the start: opening does not list the annotators again."""
         if len(self.names) > 2:
-            return open_many_review(self.project, self.names, doc_id, self.into, lock=lock, auto_accept=self.auto_accept)
-        return open_review(self.project, self.a, self.b, doc_id, self.into, lock=lock)
+            return open_many_review(self.project, self.names, doc_id, self.into, lock=lock, auto_accept=self.auto_accept,
+                                    checked=True)
+        return open_review(self.project, self.a, self.b, doc_id, self.into, lock=lock, checked=True)
 
     def count(self, doc_id: str) -> tuple[int, int]:
         """(settled, disagreements) of one document: known, saved by its last review, or counted now."""
@@ -126,6 +126,9 @@ class ReviewSession(DocumentSession):
             return self.counts.setdefault(doc_id, found)
 
     def _count_rest(self) -> None:
+        while not self._begun.wait(0.1):
+            if self._stop.is_set():
+                return
         for doc_id in self.doc_ids:
             if self._stop.is_set():
                 return
@@ -136,7 +139,7 @@ class ReviewSession(DocumentSession):
 
     @property
     def counting(self) -> bool:
-        """Whether the background count is still going."""
+        """Whether some documents are not counted yet (the background count is going)."""
         return self._counter is not None and self._counter.is_alive()
 
     def stop_counting(self, timeout: float = 5.0) -> None:
@@ -146,6 +149,7 @@ class ReviewSession(DocumentSession):
 
     def wait_counted(self, timeout: float = 60.0) -> bool:
         """Wait for the background count (tests, benchmarks); True when every document is counted."""
+        self._begun.set()
         if self._counter is not None:
             self._counter.join(timeout)
         return not self.counting
@@ -176,6 +180,7 @@ class ReviewSession(DocumentSession):
         document with nothing to settle is in the gold too."""
         self.review = opened
         self.waiting = None
+        self._begun.set()
         if self.saver is not None and opened.fresh:
             self.saver.request(opened)
         self._count()

@@ -51,9 +51,10 @@ class ReviewHeader(Static):
     def show(self, session: ReviewSession) -> None:
         self.session = session
         assert session.review is not None
-        a, b = session.review.names
+        names = session.review.names
         flags = "  READ-ONLY" if session.readonly else ""
-        right = f"{a} vs {b} → {session.into} · doc {session.index + 1}/{len(session.doc_ids)}{flags}"
+        who = " vs ".join(names) if len(names) == 2 else f"{len(names)} annotators"
+        right = f"{who} → {session.into} · doc {session.index + 1}/{len(session.doc_ids)}{flags}"
         title = session.review.gold.document.title
         room = max(10, self.size.width - 2 - len(right) - 3) if self.size.width else 40
         self.update(Content(f"{snippet(title, room):<{room}}   {right}"))
