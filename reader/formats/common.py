@@ -23,60 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-import regex
-
 from reader.core.errors import UserError
 from reader.core.model import Span
 from reader.core.progress import track
+from reader.core.text import _FAST_RE, _HAS_EXT, TOKEN_RE, split_at, tokenize  # noqa: F401  (re-exported: the tokenizer lives in core.text)
 from reader.files.annotation_file import StoredSpan, read_file
 from reader.files.project import Project
 
 Record = dict[str, Any]
 SPLIT_NAMES = {1: ("train",), 2: ("train", "test"), 3: ("train", "validation", "test")}
-
-# --------------------------------------------------------------------------- the tokenizer
-
-_W = r"(?:(?=\w)\X)"  # a grapheme cluster that starts with a word character (a, é, e + U+0301, a + 🏽)
-_D = r"(?:(?=\d)\X)"
-_EXT = r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}]"
-TOKEN_RE = regex.compile(
-    rf"{_D}+(?:[.,]{_D}+)+"  # 3.5, 1,000
-    rf"|{_W}+(?:['’]{_W}+)*"  # words, don't, O’Brien
-    rf"|(?!\s)\X"  # any other grapheme cluster: punctuation, 👍🏽, a flag, ZWJ sequences
-    rf"|{_EXT}+",  # marks on a space: the space stays whitespace, the marks are a token
-)
-"""The one tokenizer (conll, the Hugging Face token layout, spacy): it never splits a grapheme
-cluster, so an emoji with a skin tone or `e` + U+0301 stays one token, and no token holds whitespace
-(the one exception to the first rule: a combining mark or modifier on a space is a token without it)."""
-
-
-_HAS_EXT = regex.compile(_EXT)
-_FAST_RE = regex.compile(r"\d+(?:[.,]\d+)+|\w+(?:['’]\w+)*|(?!\s)\X")
-"""The same tokens when the text has no extending characters (most news text): a word character is
-then a cluster of its own, and plain `\\w+` is about twice as fast."""
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """Token extents `[start, end)` in code points."""
-    pattern = TOKEN_RE if _HAS_EXT.search(text) else _FAST_RE
-    return [m.span() for m in pattern.finditer(text)]
-
-
-def split_at(tokens: list[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
-    """Tokens further split at the given offsets (span edges), so that every span is a run of tokens."""
-    cuts = sorted(set(cuts))
-    if not cuts:
-        return tokens
-    out: list[tuple[int, int]] = []
-    for start, end in tokens:
-        i = bisect_right(cuts, start)
-        while i < len(cuts) and cuts[i] < end:
-            out.append((start, cuts[i]))
-            start = cuts[i]
-            i += 1
-        out.append((start, end))
-    return out
-
 
 # --------------------------------------------------------------------------- UTF-16 offsets
 
