@@ -661,7 +661,7 @@ def test_a_boundary_disagreement_is_shown_aligned_with_the_differing_characters_
 
 async def test_the_article_marks_the_differing_characters(project):
     app = create_review_app(project, "alice", "bob")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         assert current_kind(app) == "boundary"
         view = app.screen.view
         hook = app.screen.query_one(ArticleView).span_style

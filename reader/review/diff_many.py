@@ -31,7 +31,14 @@ from reader.review.alignment import Link, Unit
 from reader.review.candidates import Contest, candidates
 from reader.review.comparison import Tally, compare_units, innermost, tokenize
 from reader.review.diff import _f, _quote, read_units, snippet
-from reader.review.metrics import Continuum, Sections, merge_extents, nominal_alpha, observed_sum, alpha_over_categories
+from reader.review.metrics import (
+    Continuum,
+    Sections,
+    alpha_over_categories,
+    merge_extents,
+    nominal_alpha,
+    observed_sum,
+)
 
 
 def shared_by_all(project: Any, names: Sequence[str], doc_id: str | None = None) -> tuple[list[str], list[str]]:

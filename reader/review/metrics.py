@@ -1,11 +1,12 @@
 """Agreement figures computed from counts: precision/recall/F1, Cohen's kappa, Krippendorff's u-alpha.
 
 Hand-written rather than taken from a library, for three reasons: the figures are summed from
-per-document counts (a corpus of 10,000 documents is never held as one token list); scikit-learn
-is an optional extra and costs a second to import; and no package on PyPI implements the
-unitizing alpha (the `krippendorff` package does the coding alpha only). The tests check every
-function here against an independent computation (scikit-learn, bratiaa, Krippendorff's worked
-example).
+per-document counts (a corpus of 10,000 documents is never held as one token list, which the
+`krippendorff` package's reliability matrix would need, with numpy); scikit-learn is an optional
+extra and costs a second to import; and no package on PyPI implements the unitizing alpha (the
+`krippendorff` package does the coding alpha only). The tests check every function here against an
+independent computation (scikit-learn, bratiaa, the `krippendorff` package for the coding alpha of
+N annotators, Krippendorff's worked example for the unitizing alpha).
 
 A figure that is undefined (no spans on either side, chance agreement of 1) is `None`, not 0 or 1:
 "nothing to agree on" is neither perfect nor failed agreement. JSON shows it as `null`.

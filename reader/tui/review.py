@@ -24,8 +24,6 @@ from textual.widgets import Footer, Static
 
 from reader.core.errors import UserError
 from reader.core.model import InvariantError, Span, trim_extent
-from reader.review.alignment import Link
-from reader.review.candidates import Contest
 from reader.review.gold import AdjudicationError
 from reader.review.session import (
     MergedView,
@@ -34,7 +32,8 @@ from reader.review.session import (
     merged_view,
 )
 from reader.tui.article import ArticleView
-from reader.tui.dialogs import Choice, ChoiceDialog
+from reader.tui.dialogs import ChoiceDialog
+from reader.tui.review_edits import edit_choices
 from reader.tui.review_panel import ReviewPanel
 from reader.tui.tag_panel import snippet
 
@@ -309,24 +308,8 @@ class ReviewScreen(Screen):
             self.notify("No disagreement here to settle.", timeout=2)
             return
         d = review.disagreements[i]
-        gold = review.gold
-        start, end = trim_extent(gold.text, *(self.article.selection or (d.start, d.end)))
-        choices: list[Choice] = []
-        if start < end:
-            for label in self.session.project.schema.labels:
-                if gold.find_span(start, end, label.name) is None:
-                    choices.append(Choice(f"add:{label.name}", f"Mark “{snippet(gold.text[start:end], 36)}” as {label.name}"))
-        cursor = self.article.cursor
-        nearby = [s for s in gold.sorted_spans() if s.overlaps(d.start, d.end) or s.start <= cursor < s.end]
-        for span in nearby:
-            choices.append(Choice(f"delete:{span.id}", f"Delete the gold {span.label} “{snippet(span.text, 36)}”"))
-        choices += self._link_choices(d)
-        if isinstance(d, Contest):  # every candidate, also those past the number keys
-            choices[:0] = [
-                Choice(f"take:{k}", f"Take candidate {k} alone ({', '.join(review.makers(cand))})")
-                for k, cand in enumerate(d.candidates, 1)
-            ]
-        choices.append(Choice("keep", "Keep the gold as it is (settled by hand)"))
+        start, end = trim_extent(review.gold.text, *(self.article.selection or (d.start, d.end)))
+        choices = edit_choices(review, self.session.project.schema, d, start, end, self.article.cursor)
 
         def answer(value: str | None) -> None:
             if not value:
@@ -351,28 +334,3 @@ class ReviewScreen(Screen):
                 self.article.clear_selection()
 
         self.app.push_screen(ChoiceDialog(f"Edit the gold: {d.kind} at {d.start}-{d.end}", choices, "enter applies, escape cancels"), answer)
-
-    def _link_choices(self, d) -> list[Choice]:
-        """For a link disagreement: link (or unlink) each head the gold holds to each source it holds."""
-        review = self.session.review
-        assert review is not None
-        gold, schema = review.gold, self.session.project.schema
-        out: dict[str, Choice] = {}
-        sides = [c.item for c in d.candidates] if isinstance(d, Contest) else [d.a, d.b]
-        for link in sides:
-            if not isinstance(link, Link):
-                continue
-            head = gold.find_span(*link.head.key)
-            if head is None:
-                continue
-            linked = {r.tail: r for r in gold.relations.values() if r.head == head.id}
-            targets = schema.link_targets(head.label)
-            for source in gold.sorted_spans():
-                if source.label not in targets:
-                    continue
-                what = f"“{snippet(head.text, 24)}” → “{snippet(source.text, 24)}”"
-                if source.id in linked:
-                    out[f"unlink:{linked[source.id].id}"] = Choice(f"unlink:{linked[source.id].id}", f"Unlink {what}")
-                else:
-                    out[f"link:{head.id}:{source.id}"] = Choice(f"link:{head.id}:{source.id}", f"Link {what}")
-        return list(out.values())
