@@ -75,10 +75,10 @@ def project(tmp_path):
 async def test_label_key_marks_the_sentence_under_the_cursor(project, keymap):
     app = create_app(project, "tester", keymap=keymap)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, app, "label.2")
+        await press(pilot, app, "label.2", "dialog.cancel")  # the source picker opens: no source
         assert spans(saved(app)) == [("quote", HEADLINE)]
         await put_cursor(pilot, app, "Dozens of protesters")
-        await press(pilot, app, "article.select_sentence", "label.1")
+        await press(pilot, app, "article.select_sentence", "label.1", "dialog.cancel")
         data = saved(app)
         assert ("claim", "Dozens of protesters in Kazakhstan were beaten and tortured by the authorities after "
                 "last month's unrest, according to Human Rights Watch (HRW).") in spans(data)
@@ -106,7 +106,7 @@ async def test_link_a_quote_to_the_nearest_source_and_unlink(project, keymap):
         view(app).select(second, second + 3)
         await press(pilot, app, "label.4")
         await select(pilot, app, "Police ... subjected some detainees to ill-treatment and torture")
-        await press(pilot, app, "label.2")
+        await press(pilot, app, "label.2", "dialog.cancel")
         await press(pilot, app, "span.link")
         assert isinstance(app.screen, ChoiceDialog)
         await press(pilot, app, "dialog.choose")  # the nearest source comes first
@@ -123,8 +123,8 @@ async def test_pick_a_new_source_in_the_text(project, keymap):
     app = create_app(project, "tester", keymap=keymap)
     async with app.run_test(size=SIZE) as pilot:
         await select(pilot, app, "They beat me on my chest")
-        await press(pilot, app, "label.2", "span.link")
-        await press(pilot, app, "dialog.choose")  # the only choice: pick in the text
+        await press(pilot, app, "label.2", "dialog.cancel", "span.link")
+        await press(pilot, app, "dialog.choose")  # the first choice: pick in the text
         await select(pilot, app, "Asset Abichev")
         await press(pilot, app, "pick.confirm")
         data = saved(app)
@@ -141,7 +141,7 @@ async def test_delete_a_source_asks_about_its_links_and_undo_redo(project, keyma
         await select(pilot, app, "Asset Abichev")
         await press(pilot, app, "label.4")
         await select(pilot, app, "They beat me on my chest")
-        await press(pilot, app, "label.2", "span.link", "dialog.choose")
+        await press(pilot, app, "label.2", "dialog.cancel", "span.link", "dialog.choose")
         await put_cursor(pilot, app, "Abichev told")
         await press(pilot, app, "span.delete")
         assert isinstance(app.screen, ChoiceDialog)
@@ -160,7 +160,7 @@ async def test_relabel_resize_note_and_attribute(project, keymap):
     app = create_app(project, "tester", keymap=keymap)
     async with app.run_test(size=SIZE) as pilot:
         await select(pilot, app, "beat me on my")
-        await press(pilot, app, "label.1")
+        await press(pilot, app, "label.1", "dialog.cancel")
         await put_cursor(pilot, app, "beat me on my")
         await press(pilot, app, "span.relabel")
         assert isinstance(app.screen, ChoiceDialog)
@@ -191,7 +191,7 @@ async def test_search_and_next_span(project, keymap):
         assert view(app).selection == (at, at + len("police"))
         await press(pilot, app, "search.next")
         assert view(app).selection[0] == text.lower().index("police", at + 1)
-        await press(pilot, app, "label.1")
+        await press(pilot, app, "label.1", "dialog.cancel")
         await press(pilot, app, "article.start", "span.next")
         assert view(app).cursor == text.lower().index("police", at + 1)
 
@@ -205,7 +205,7 @@ async def test_documents_next_done_list_and_cursor_restored(tmp_path, keymap):
     project = await two_document_project(tmp_path)
     app = create_app(project, "tester", keymap=keymap)
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, app, "label.1", "doc.done")
+        await press(pilot, app, "label.1", "dialog.cancel", "doc.done")
         await press(pilot, app, "doc.next")
         assert app.session.doc_id == "b-second"
         await put_cursor(pilot, app, "here")
@@ -267,7 +267,7 @@ async def test_user_keymap_file_overrides_some_ids(project, tmp_path, monkeypatc
     assert app.keymap.keys["span.link"] == "k"
     async with app.run_test(size=SIZE) as pilot:
         await select(pilot, app, "They beat me")
-        await pilot.press("2", "k")
+        await pilot.press("2", "escape", "k")  # escape: the picker that opens after a label
         assert isinstance(app.screen, ChoiceDialog)
 
 
@@ -307,7 +307,7 @@ async def test_escape_clears_the_selection_and_cancels_picking(project, keymap):
         await press(pilot, app, "article.clear_selection")
         assert view(app).selection is None
         await select(pilot, app, "They beat me")
-        await press(pilot, app, "label.2", "span.link", "dialog.choose")
+        await press(pilot, app, "label.2", "dialog.cancel", "span.link", "dialog.choose")
         assert app.screen.picking_for is not None
         await press(pilot, app, "pick.cancel")
         assert app.screen.picking_for is None

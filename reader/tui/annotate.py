@@ -17,7 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from reader.annotate.session import Session
-from reader.suggest.pending import pending_spans
+from reader.suggest.cues import Cues, CuesError, load_cues
+from reader.suggest.pending import pending_relations, pending_spans
 from reader.tui.article import ArticleView
 from reader.tui.document_actions import DocumentActions
 from reader.tui.edits import EditActions
@@ -29,7 +30,8 @@ from reader.tui.tag_panel import SpanList, TagPanel, snippet
 
 def _label_bindings() -> list[Binding]:
     return [
-        Binding(str(n), f"label('{n}')", f"Label {n}", show=False, id=f"label.{n}", tooltip=f"Apply the label whose key is {n}")
+        Binding(str(n), f"label('{n}')", f"Label {n}", show=False, id=f"label.{n}",
+                tooltip=f"Apply the label whose key is {n} (to the selection; with none, relabel the span under the cursor or mark the sentence)")
         for n in range(1, 10)
     ]
 
@@ -60,20 +62,22 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
 
     BINDINGS = _label_bindings() + [
         Binding("l", "link", "Link", id="span.link", tooltip="Link the span under the cursor to a source"),
+        Binding("ctrl+l", "toggle_link_after_label", "Picker after label", show=False, id="span.link_after_label",
+                tooltip="Turn off (or on) the source picker that opens after a claim, quote or allegation is marked"),
         Binding("x,delete", "delete_span", "Delete", id="span.delete", tooltip="Delete the span under the cursor"),
         Binding("r", "relabel", "Relabel", show=False, id="span.relabel", tooltip="Change the label of the span under the cursor"),
         Binding("m", "note", "Note", show=False, id="span.note", tooltip="Edit the note of the span under the cursor"),
         Binding("a", "attributes", "Attribute", show=False, id="span.attribute", tooltip="Set an attribute of the span under the cursor"),
-        Binding("less_than_sign", "edge('start', -1)", "Grow start", show=False, id="span.grow_start", tooltip="Move the span's start a word left"),
-        Binding("greater_than_sign", "edge('start', 1)", "Shrink start", show=False, id="span.shrink_start", tooltip="Move the span's start a word right"),
-        Binding("comma", "edge('end', -1)", "Shrink end", show=False, id="span.shrink_end", tooltip="Move the span's end a word left"),
-        Binding("full_stop", "edge('end', 1)", "Grow end", show=False, id="span.grow_end", tooltip="Move the span's end a word right"),
+        Binding("less_than_sign", "edge('start', -1)", "Grow start", show=False, id="span.grow_start", tooltip="Move the span's start a word or mark left"),
+        Binding("greater_than_sign", "edge('start', 1)", "Shrink start", show=False, id="span.shrink_start", tooltip="Move the span's start a word or mark right"),
+        Binding("comma", "edge('end', -1)", "Shrink end", show=False, id="span.shrink_end", tooltip="Move the span's end a word or mark left"),
+        Binding("full_stop", "edge('end', 1)", "Grow end", show=False, id="span.grow_end", tooltip="Move the span's end a word or mark right"),
         Binding("n", "next_span(1)", "Next span", show=False, id="span.next", tooltip="Go to the next span"),
         Binding("N", "next_span(-1)", "Previous span", show=False, id="span.previous", tooltip="Go to the previous span"),
-        Binding("y", "accept_suggestion", "Accept", show=False, id="suggest.accept", tooltip="Accept the suggestion under the cursor (with its sources)"),
-        Binding("X", "reject_suggestion", "Reject", show=False, id="suggest.reject", tooltip="Reject the suggestion under the cursor"),
-        Binding("A", "accept_all_suggestions", "Accept all", show=False, id="suggest.accept_all", tooltip="Accept every suggestion in the document"),
-        Binding("f", "next_suggestion(1)", "Next suggestion", show=False, id="suggest.next", tooltip="Go to the next suggestion"),
+        Binding("y", "accept_suggestion", "Accept", id="suggest.accept", tooltip="Accept the suggestion under the cursor (with its sources)"),
+        Binding("X", "reject_suggestion", "Reject", id="suggest.reject", tooltip="Reject the suggestion under the cursor"),
+        Binding("A", "accept_all_suggestions", "Accept all", id="suggest.accept_all", tooltip="Accept every suggestion in the document"),
+        Binding("f", "next_suggestion(1)", "Next sugg.", id="suggest.next", tooltip="Go to the next suggestion"),
         Binding("F", "next_suggestion(-1)", "Previous suggestion", show=False, id="suggest.previous", tooltip="Go to the previous suggestion"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last edit"),
         Binding("U,ctrl+y", "redo", "Redo", show=False, id="app.redo", tooltip="Redo the last undone edit"),
@@ -97,7 +101,22 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         """Id of the span waiting for a source picked in the text (None: not picking)."""
         self.query_text = ""
         """The last search, for f3 and shift+f3."""
+        self.link_after_label = True
+        """Open the source picker right after a label key marks a span that links (ctrl+l toggles)."""
+        self._current: tuple[str, int] | None = None
+        """(span id, cursor) of the span just marked, resized or gone to: it stays the span under the
+        caret while the cursor stays there (a span's end is not inside it)."""
+        self._cues_error: str | None = None
+        self.cues = self._load_cues()
+        """`suggest`'s cue words of the project: the quotation marks of `e`, the articles of names."""
         self._start_history()
+
+    def _load_cues(self) -> Cues:
+        try:
+            return load_cues(self.session.project.path)
+        except CuesError as exc:
+            self._cues_error = f"{exc} (using the default cue words)"
+            return load_cues(None)
 
     # ----------------------------------------------------------------- layout
 
@@ -110,8 +129,11 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         yield Footer()
 
     def on_mount(self) -> None:
+        self.article.quote_pairs = tuple(self.cues.quote_pairs)
         self.article.focus()
         self._refresh_all()
+        if self._cues_error:
+            self.notify(self._cues_error, severity="warning", timeout=8)
 
     @property
     def article(self) -> ArticleView:
@@ -127,23 +149,41 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         if ghosts != self.article.ghost_spans:
             self.article.ghost_spans = ghosts
         self.article.refresh_spans()
-        self.panel.refresh_spans()
-        self.panel.query_one(SpanList).show_current(self.article.span_at_cursor())
+        self.panel.refresh_spans(len(ghosts))
+        self._show_here()
+
+    def _show_here(self) -> None:
+        """The panel marks the span under the caret and says which suggestion is under the cursor."""
+        self.panel.query_one(SpanList).show_current(self._span_under_caret())
+        ghost = self.article.ghost_at_cursor()
+        if ghost is None:
+            self.panel.show_suggestion(None)
+            return
+        ann = self.session.annotations
+        ends = {g.id: g for g in self.article.ghost_spans} | dict(ann.spans)
+        sources = [ends[r.tail].text for r in pending_relations(ann) if r.head == ghost.id and r.tail in ends]
+        self.panel.show_suggestion(ghost, sources)
+
+    SUGGESTION_ACTIONS = frozenset({"accept_suggestion", "reject_suggestion", "accept_all_suggestions", "next_suggestion"})
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("pick_source", "cancel_pick"):
             return self.picking_for is not None
+        if action in self.SUGGESTION_ACTIONS:
+            return bool(self.article.ghost_spans)  # no suggestions: the keys leave the footer
         return True
 
     # ----------------------------------------------------------------- events
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
-        self.panel.query_one(SpanList).show_current(self.article.span_at_cursor())
+        self._show_here()
 
     def on_span_list_chosen(self, message: SpanList.Chosen) -> None:
-        self.article.scroll_to_offset(message.span.start)
-        self.article.select(message.span.start, message.span.end)
+        """The span selected with the cursor at its start (where it is read from), the article focused."""
         self.article.focus()
+        self.article.scroll_to_offset(message.span.start)
+        self.article.select(message.span.start, message.span.end, cursor_at_end=False)
+        self._keep_current(message.span.id)
 
     def action_switch_pane(self) -> None:
         if self.article.has_focus:

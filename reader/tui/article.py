@@ -7,6 +7,7 @@ How the article is drawn and scrolled, and why it stays fast in a book, is `arti
 
 from __future__ import annotations
 
+from functools import lru_cache
 from time import perf_counter
 
 from textual import events
@@ -15,7 +16,17 @@ from textual.binding import Binding
 from textual.message import Message
 
 from reader.tui.article_canvas import ArticleCanvas
+from reader.view.extents import grow, next_quotation
 from reader.view.moves import target
+
+
+@lru_cache(maxsize=1)
+def default_quote_pairs() -> tuple[tuple[str, str], ...]:
+    """The quotation marks `reader suggest` knows by default (its packaged cue file), for a view
+    that was given none (the screens give the project's own: `ArticleView.quote_pairs`)."""
+    from reader.suggest.cues import load_cues
+
+    return tuple(load_cues(None).quote_pairs)
 
 
 def _b(key: str, action: str, description: str, ident: str, show: bool = False) -> Binding:
@@ -50,6 +61,8 @@ class ArticleView(ArticleCanvas, can_focus=True):
         _b("escape", "clear_selection", "Clear selection", "clear_selection"),
         _b("s", "select_sentence", "Sentence", "select_sentence", show=True),
         _b("e", "expand_selection", "Expand", "expand_selection", show=True),
+        _b("quotation_mark", "quote(1)", "Next quotation", "quote_next"),
+        _b("apostrophe", "quote(-1)", "Previous quotation", "quote_prev"),
     ]
     """
     | Key(s) | Id (article.*) | Does |
@@ -57,7 +70,7 @@ class ArticleView(ArticleCanvas, can_focus=True):
     | left/right | left, right | one grapheme cluster |
     | up/down | up, down | one screen row, keeping the column |
     | shift+arrows | select_left ... select_down | the same, extending the selection |
-    | w / b | word_next / word_prev | start of the next / previous word |
+    | w / b | word_next / word_prev | start of the next / previous word (or run of punctuation) |
     | ) / ( | sentence_next / sentence_prev | start of the next / previous sentence |
     | } / { | paragraph_next / paragraph_prev | start of the next / previous paragraph |
     | pagedown / pageup | page_down / page_up | one screen |
@@ -66,7 +79,8 @@ class ArticleView(ArticleCanvas, can_focus=True):
     | v | toggle_selection | start (or stop) selecting: every move then extends |
     | escape | clear_selection | drop the selection |
     | s | select_sentence | select the sentence under the cursor |
-    | e | expand_selection | grow to the quotation, then the sentence, then the paragraph |
+    | e | expand_selection | grow to the clause, the quotation (inside, then with its marks), the sentence, the paragraph |
+    | " / ' | quote_next / quote_prev | inside of the next / previous quotation |
     """
 
     COMPONENT_CLASSES = {
@@ -112,6 +126,9 @@ class ArticleView(ArticleCanvas, can_focus=True):
     _dragging = False
     """A left-button drag is under way: mouse moves extend the selection."""
 
+    quote_pairs: tuple[tuple[str, str], ...] | None = None
+    """The quotation marks `e` and the quotation moves know (None: `suggest`'s default ones)."""
+
     # ----------------------------------------------------------------- moving
 
     def move_to(self, offset: int, select: bool = False) -> None:
@@ -120,9 +137,10 @@ class ArticleView(ArticleCanvas, can_focus=True):
         self._caret.move_to(offset, select)
         self._cursor_moved()
 
-    def select(self, start: int, end: int) -> None:
-        """Select [start, end); the cursor goes to `end`."""
-        self._caret.select(start, end)
+    def select(self, start: int, end: int, cursor_at_end: bool = True) -> None:
+        """Select [start, end) in selection mode (moves then extend it); the cursor goes to `end`
+        (or to `start`)."""
+        self._caret.select(start, end, cursor_at_end)
         self._cursor_moved()
 
     def clear_selection(self) -> None:
@@ -170,11 +188,22 @@ class ArticleView(ArticleCanvas, can_focus=True):
         if sentence is not None:
             self.select(*sentence)
 
+    def _pairs(self) -> tuple[tuple[str, str], ...]:
+        return self.quote_pairs if self.quote_pairs is not None else default_quote_pairs()
+
     def action_expand_selection(self) -> None:
         start, end = self.selection or (self._caret.cursor, self._caret.cursor)
-        grown = self.seg.expand(start, end)
+        grown = grow(self.seg, start, end, self._pairs())
         if grown is not None:
             self.select(*grown)
+
+    def action_quote(self, step: int) -> None:
+        self._last_input = perf_counter()
+        offset = next_quotation(self.seg, self._caret.cursor, step, self._pairs())
+        if offset is None:
+            self.notify("No more quotations that way.", timeout=2)
+            return
+        self.move_to(offset)
 
     # ----------------------------------------------------------------- mouse
 

@@ -164,6 +164,13 @@ class ArticleCanvas(ScrollView):
         """The innermost span containing the cursor."""
         return self._lookup.at(self._caret.cursor)
 
+    def ghost_at_cursor(self) -> Span | None:
+        """The innermost ghost span containing the cursor."""
+        if not self._lookup.ghosts:
+            return None
+        hits = self._lookup.ghost_index.at(self._caret.cursor)
+        return hits[0] if hits else None
+
     def _changed(self) -> None:
         """Redraw the rows the caret's change touched (only those: a key costs the same in any
         document); `ArticleView` also tells the parents."""

@@ -3,6 +3,11 @@
 Textual's own `OptionList` and `Input` do the work; the subclasses only redeclare the bindings we use
 with ids (Textual 8's widgets have none), so a keymap can remap them. Prompts are `Content` built from
 plain strings: article text in a choice is never read as markup.
+
+A list answers to the keys it shows: each row is drawn with its key (a label's own key, a digit,
+a letter) and pressing that key chooses the row at once, as arrows and enter do. Rows without a
+key of their own are numbered 1-9 in order. A choice key is a plain character (digits, letters),
+never one of the dialog's bindings (arrows, enter, escape, the keymap's `dialog.*` keys).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from textual.widgets.option_list import Option
 class Choice:
     value: str
     prompt: Content | str
+    key: str = ""
+    """The character that chooses this row ("" in a dialog that numbers its rows: its number)."""
 
 
 class Choices(OptionList):
@@ -52,8 +59,15 @@ DIALOG_CSS = """
 """
 
 
+def numbered(choices: list[Choice]) -> list[Choice]:
+    """`choices` with the rows that have no key numbered 1-9 in order (the rest keep theirs)."""
+    taken = {c.key for c in choices if c.key}
+    free = iter(str(n) for n in range(1, 10) if str(n) not in taken)
+    return [c if c.key else Choice(c.value, c.prompt, next(free, "")) for c in choices]
+
+
 class ChoiceDialog(ModalScreen[str | None]):
-    """Pick one value with the arrows and enter; escape gives None."""
+    """Pick one value by its key, or with the arrows and enter; escape gives None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(cls="ChoiceDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -61,20 +75,34 @@ class ChoiceDialog(ModalScreen[str | None]):
     def __init__(self, title: str, choices: list[Choice], hint: str = "", highlight: int = 0) -> None:
         super().__init__()
         self.title_text = title
-        self.choices = choices
+        self.choices = numbered(choices)
         self.hint = hint
         self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(self.title_text), classes="dialog--title")
-            options = [
-                Option(c.prompt if isinstance(c.prompt, Content) else Content(c.prompt), id=str(i))
-                for i, c in enumerate(self.choices)
-            ]
+            options = [Option(self._prompt(c), id=str(i)) for i, c in enumerate(self.choices)]
             yield Choices(*options, markup=False)
             if self.hint:
                 yield Static(Content(self.hint), classes="dialog--hint")
+
+    @staticmethod
+    def _prompt(choice: Choice) -> Content:
+        prompt = choice.prompt if isinstance(choice.prompt, Content) else Content(choice.prompt)
+        if not choice.key:
+            return Content("   ") + prompt
+        return Content.styled(f"{choice.key:>2} ", "bold") + prompt
+
+    def on_key(self, event) -> None:
+        """A row's key chooses it (before the bindings: a row key is never a dialog binding)."""
+        if event.character:
+            for choice in self.choices:
+                if choice.key and choice.key == event.character:
+                    event.stop()
+                    event.prevent_default()
+                    self.dismiss(choice.value)
+                    return
 
     def on_mount(self) -> None:
         options = self.query_one(Choices)

@@ -2,8 +2,9 @@
 and searching the article.
 
 Opening another document goes through the session (which saves and unlocks the one left, and reports
-what it repaired in the new one); the screen then forgets its undo history and any pending pick,
-since both belong to the document left.
+what it repaired in the new one); the screen then forgets its undo history, any pending pick and
+the span under the caret, since they belong to the document left. A search match is selected in
+selection mode, so `w` and the other moves extend it; shift+f3 goes back from the match's start.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class DocumentActions:
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.picking_for = None
+        self._current = None
         self._start_history()
         ann = self.session.annotations
         self.article.load(ann)
@@ -77,8 +79,11 @@ class DocumentActions:
         if not self.query_text:
             self.action_search()
             return
-        found = find(self.session.annotations.text, self.query_text, self.article.cursor, step, from_cursor)
+        view = self.article
+        # backwards from the current match's start, or the match itself would be found again
+        origin = view.selection[0] if step < 0 and view.selection else view.cursor
+        found = find(self.session.annotations.text, self.query_text, origin, step, from_cursor)
         if found is None:
             self.notify(f"Not found: {self.query_text}", severity="warning", timeout=2)
             return
-        self.article.select(*found)
+        view.select(*found)  # in selection mode: the next moves extend the match

@@ -1,9 +1,13 @@
 """The span keys of the main screen: mark with a label key, delete, relabel, note, attribute, move an
-edge by a word, go to the next span.
+edge by a word or a punctuation mark, go to the next span.
 
-Each key acts on the span under the cursor (or, for a label key, on the selection or the sentence:
-`view.extents`), asks in a dialog only what a key cannot say, and edits through the screen's
-`_edit`, so every change is checked, saved and undoable.
+Each key acts on the span under the caret (`_span_here`: the span just marked, resized or gone to,
+until the cursor moves; else the innermost span at the cursor), asks in a dialog only what a key
+cannot say, and edits through the screen's `_edit`, so every change is checked, saved and undoable.
+
+A label key with nothing selected on a span relabels that span (one undo step) rather than adding
+a second span of another label on the same words, which is what a user pressing it there means;
+to give the same words a second label, select them (`s`, `e`, `v`) and press the key.
 """
 
 from __future__ import annotations
@@ -15,11 +19,24 @@ from reader.view.extents import moved_edge, next_start, target_extent
 
 
 class SpanActions:
-    """Mixed into `AnnotateScreen`: uses its `session`, `article`, `picking_for`, `_edit`, `notify`
-    and `app`, and `LinkActions._make_source_and_link` while a source is being picked."""
+    """Mixed into `AnnotateScreen`: uses its `session`, `article`, `picking_for`, `link_after_label`,
+    `_current`, `_edit`, `notify` and `app`, and `LinkActions` (`_make_source_and_link`,
+    `_pick_extent`, `_offer_sources`)."""
+
+    def _keep_current(self, span_id: str) -> None:
+        """`span_id` stays the span under the caret until the cursor moves (its end is not inside it)."""
+        self._current = (span_id, self.article.cursor)
+
+    def _span_under_caret(self) -> Span | None:
+        current = self._current
+        if current is not None and current[1] == self.article.cursor:
+            span = self.session.annotations.spans.get(current[0])
+            if span is not None:
+                return span
+        return self.article.span_at_cursor()
 
     def _span_here(self) -> Span | None:
-        span = self.article.span_at_cursor()
+        span = self._span_under_caret()
         if span is None:
             self.notify("No span under the cursor.", severity="warning", timeout=2)
         return span
@@ -30,23 +47,41 @@ class SpanActions:
         if label is None:
             self.notify(f"No label has the key {key}.", severity="warning", timeout=2)
             return
+        ann = self.session.annotations
+        head = self.picking_for
+        if head is not None and label.name in schema.link_targets(ann.spans[head].label):
+            extent = self._pick_extent()
+            if extent is not None:
+                self._make_source_and_link(head, extent, label.name)
+            return
         view = self.article
+        if view.selection is None and head is None:
+            here = self._span_under_caret()
+            if here is not None:
+                self._relabel_here(here, label.name)
+                return
         extent = target_extent(view.seg, view.selection, view.cursor)
         if extent is None:
             return
-        ann = self.session.annotations
-        existing = ann.find_span(*extent, label.name)
-        if existing is not None and self.picking_for is None:
+        if ann.find_span(*extent, label.name) is not None:
             self.notify(f"That {label.name} is already marked.", timeout=2)
             return
-        head = self.picking_for
-        if head is not None and label.name in schema.link_targets(ann.spans[head].label):
-            self._make_source_and_link(head, extent, label.name)
-            return
         span = self._edit(lambda: ann.add_span(*extent, label.name))
-        if span is not None:
-            self.article.clear_selection()
-            self.article.move_to(extent[0])
+        if span is None:
+            return
+        view.clear_selection()
+        view.move_to(extent[1])  # where the next span usually starts
+        self._keep_current(span.id)
+        if self.link_after_label and head is None and schema.link_targets(label.name):
+            self._offer_sources(span, after_label=True)
+
+    def _relabel_here(self, span: Span, label: str) -> None:
+        if span.label == label:
+            self.notify(f"That {label} is already marked.", timeout=2)
+            return
+        ann = self.session.annotations
+        if self._edit(lambda: ann.relabel(span.id, label), f"Relabelled {span.label} as {label} (u undoes)"):
+            self._keep_current(span.id)
 
     def action_delete_span(self) -> None:
         span = self._span_here()
@@ -58,8 +93,8 @@ class SpanActions:
             self._edit(lambda: ann.delete_span(span.id), f"Deleted {span.label} (u undoes)")
             return
         choices = [
-            Choice("delete", f"Delete the {span.label} and its {len(links)} link(s)"),
-            Choice("cancel", "Keep it"),
+            Choice("delete", f"Delete the {span.label} and its {len(links)} link(s)", "y"),
+            Choice("cancel", "Keep it", "n"),
         ]
 
         def answer(value: str | None) -> None:
@@ -75,11 +110,13 @@ class SpanActions:
         if span is None:
             return
         schema = self.session.project.schema
-        choices = [Choice(l.name, f"{l.key}  {l.name}  ({l.description})") for l in schema.labels if l.name != span.label]
-        ann = self.session.annotations
+        choices = [
+            Choice(l.name, f"{l.name}  ({l.description})", l.key or "")
+            for l in schema.labels if l.name != span.label
+        ]
         self.app.push_screen(
             ChoiceDialog(f"Relabel “{snippet(span.text, 40)}” ({span.label}) as", choices),
-            lambda value: value and self._edit(lambda: ann.relabel(span.id, value), f"Now {value}"),
+            lambda value: value and self._relabel_here(span, value),
         )
 
     def action_note(self) -> None:
@@ -122,8 +159,13 @@ class SpanActions:
         if start >= end:
             self.notify("The span cannot shrink further.", severity="warning", timeout=2)
             return
+        if (start, end) == (span.start, span.end):
+            self.notify(f"The span's {edge} stays in its paragraph.", severity="warning", timeout=2)
+            return
         ann = self.session.annotations
-        self._edit(lambda: ann.resize(span.id, start, end))
+        if self._edit(lambda: ann.resize(span.id, start, end)):
+            self.article.move_to(start if edge == "start" else end)  # the cursor shows the edge moved
+            self._keep_current(span.id)
 
     def action_next_span(self, step: int) -> None:
         target = next_start(self.session.annotations.sorted_spans(), self.article.cursor, step)
@@ -131,3 +173,4 @@ class SpanActions:
             self.notify("No more spans that way.", timeout=2)
             return
         self.article.move_to(target.start)
+        self._keep_current(target.id)

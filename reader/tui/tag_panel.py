@@ -4,7 +4,11 @@ The span list is a `ScrollView` drawing one line per span with the Line API rath
 `OptionList`: a book can carry 20,000 spans, and rebuilding 20,000 options after every label key would
 cost far more than the 33 ms a key may take. Lines are made on demand from
 `DocAnnotations.sorted_spans()`, with the span -> sources map cached on `annotations.version`.
-Article text is data: every line is built from plain strings, never markup.
+Article text is data: every line is built from plain strings, never markup. A line too long for the
+panel ends in "…" (the span's text is cut first, then its sources, attributes and note).
+
+Suggestions (`reader suggest`'s ghosts) are not spans yet: the title counts them beside the spans,
+and a line under it names the one under the cursor, with its sources and the keys that decide it.
 """
 
 from __future__ import annotations
@@ -172,15 +176,15 @@ class SpanList(ScrollView, can_focus=True):
         if span.attrs:
             tail += " [" + " ".join(f"{k}={v}" for k, v in sorted(span.attrs.items())) + "]"
         if span.note:
-            tail += " ✎"
+            tail += " ✎ " + snippet(span.note, 24)
         name = f" {span.label[:5]:<5} "
-        if len(tail) > width // 2:
-            tail = snippet(tail, max(1, width // 2))
-        room = max(4, width - 2 - len(name) - len(tail))
-        text = snippet(span.text, room)
+        room = max(0, width - 1 - len(name))
+        if len(tail) > room // 2:
+            tail = snippet(tail, max(1, room // 2))
+        text = snippet(span.text, max(1, room - len(tail)))
         segments = [
             Segment("▌", Style(color=colour)),
-            Segment(name, style + Style(color=colour, bold=True)),
+            Segment(name[:max(0, width - 1)], style + Style(color=colour, bold=True)),
             Segment(text, style),
             Segment(tail, style + Style(dim=True)),
         ]
@@ -192,7 +196,8 @@ class TagPanel(Vertical):
 
     DEFAULT_CSS = """
     TagPanel { width: 38; border-left: tall $panel-lighten-2; }
-    TagPanel > .tag-panel--title { padding: 0 1; text-style: bold; color: $text-muted; }
+    TagPanel > .tag-panel--title { padding: 0 1; text-style: bold; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    TagPanel > .tag-panel--suggestion { padding: 0 1; height: auto; text-style: italic; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, annotations: DocAnnotations, schema: Schema, **kwargs) -> None:
@@ -204,18 +209,35 @@ class TagPanel(Vertical):
         yield Static(Content("Labels"), classes="tag-panel--title")
         yield LabelLegend(id="legend")
         yield Static(Content("Spans"), classes="tag-panel--title", id="spans-title")
+        yield Static(Content(""), classes="tag-panel--suggestion", id="suggestion-here")
         yield SpanList(self.annotations, self.schema, id="span-list")
 
     def on_mount(self) -> None:
         self.refresh_spans()
+        self.show_suggestion(None)
 
     def load(self, annotations: DocAnnotations) -> None:
         self.annotations = annotations
         self.query_one(SpanList).load(annotations)
         self.refresh_spans()
 
-    def refresh_spans(self) -> None:
+    def refresh_spans(self, pending: int = 0) -> None:
+        """Counts and lines again; `pending`: how many suggestions wait for a decision."""
         self.query_one(LabelLegend).show_counts(self.schema, self.annotations)
         count = len(self.annotations.spans)
-        self.query_one("#spans-title", Static).update(Content(f"Spans ({count})"))
+        title = f"Spans ({count})" + (f" · {pending} suggested (f goes to the next)" if pending else "")
+        self.query_one("#spans-title", Static).update(Content(title))
         self.query_one(SpanList).refresh_spans()
+
+    def show_suggestion(self, ghost: Span | None, sources: list[str] = ()) -> None:
+        """Name the suggestion under the cursor (None: there is none, the line goes)."""
+        line = self.query_one("#suggestion-here", Static)
+        line.display = ghost is not None
+        if ghost is None:
+            return
+        label = self.schema.label(ghost.label)
+        colour = label.color if label else "#888888"
+        head = f"suggested {ghost.label}: " + snippet(ghost.text, 24)
+        if sources:
+            head += " ← " + ", ".join(snippet(s, 18) for s in sources)
+        line.update(Content.styled("▌", colour) + Content(head + "\n  y accepts · X rejects · A all"))

@@ -46,11 +46,12 @@ class Caret:
             self.anchor = None
         self.cursor = offset
 
-    def select(self, start: int, end: int) -> None:
-        """Select [start, end) widened to grapheme boundaries; the cursor goes to the end."""
-        self.visual = False
-        self.anchor = self.seg.floor(start)
-        self.cursor = self.seg.ceil(end)
+    def select(self, start: int, end: int, cursor_at_end: bool = True) -> None:
+        """Select [start, end) widened to grapheme boundaries, in selection mode (the next moves
+        extend it, as after `v`); the cursor goes to the end (or the start, the anchor to the end)."""
+        self.visual = True
+        start, end = self.seg.floor(start), self.seg.ceil(end)
+        self.anchor, self.cursor = (start, end) if cursor_at_end else (end, start)
 
     def jump(self, offset: int) -> None:
         """Cursor to `offset`, no selection and out of selection mode."""

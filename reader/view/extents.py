@@ -1,19 +1,41 @@
-"""Which text an annotation key means: the selection or the sentence, the word at the cursor, a span's
-edge moved by a word, the next span, the next match of a search.
+"""Which text an annotation key means: the selection or the sentence, the name at the cursor, a span's
+edge moved by a word or a punctuation mark, the next unit `e` grows to, the next quotation, the next
+span, the next match of a search.
 
 Plain functions of the text and offsets (no Textual), so that what each key would mark, resize or
 jump to is tested headless; the main screen (`tui/annotate.py` and its action modules) only asks
 and then edits through `DocAnnotations`.
+
+Decisions:
+- A span's edge moves by *units*: a word (letters and digits joined by inner apostrophes and
+  hyphens, "month's", "Kassym-Jomart", and digits by inner `.`/`,`, "10,000") or a single
+  punctuation mark, so `concern"` (a word and its closing quote) is one press from `concern`, and
+  never across a paragraph break (a span of one paragraph stays in it).
+- `e` grows to the smallest unit strictly larger than the selection: a clause (a sentence's part
+  between `,` `;` `:` or dashes outside quotation marks), the inside of a quotation, the quotation
+  with its marks, the sentence, the paragraph. Quotation marks are the pairs `suggest` knows (its
+  cue file's `quote_pairs`), passed in by the caller, since this layer does not read cue files.
+- A *name* is a run of capitalised words ("Human Rights Watch", "President Kassym-Jomart Tokayev");
+  a leading article ("The NGO") is not part of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import regex
 
 from reader.core.model import Span, trim_extent
-from reader.core.text import Segmenter
+from reader.core.text import ABBREVIATIONS, Segmenter
+
+UNIT = regex.compile(r"\w+(?:(?:['’\-]|(?<=\d)[.,](?=\d))\w+)*|(?![\w\s])\X")
+"""A span edge's step: a word with its inner apostrophes, hyphens and digit separators, or one
+punctuation mark (a whole grapheme cluster)."""
+
+_CLAUSE_BREAK = regex.compile(r"[,;:](?=\s)|\s[—–-]+\s|—|–")
+"""Where a clause ends inside a sentence (only outside quotation marks counts)."""
+
+_WORD = regex.compile(r"\w+(?:(?:['’\-]|(?<=\d)[.,](?=\d))\w+)*")
 
 
 def target_extent(seg: Segmenter, selection: tuple[int, int] | None, cursor: int) -> tuple[int, int] | None:
@@ -27,28 +49,166 @@ def target_extent(seg: Segmenter, selection: tuple[int, int] | None, cursor: int
 
 
 def word_at(text: str, offset: int) -> tuple[int, int] | None:
-    """The run of letters and digits around `offset` (None: there is none)."""
-    start = end = offset
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return (start, end) if start < end else None
+    """The word at `offset` or ending right at it (letters and digits with inner apostrophes and
+    hyphens; None: there is none)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    lo = max(line_start, offset - 256)
+    for m in _WORD.finditer(text, lo, min(len(text), offset + 256)):
+        if m.start() <= offset <= m.end():
+            return m.span()
+        if m.start() > offset:
+            break
+    return None
+
+
+# --------------------------------------------------------------------------- names
+
+
+def names_in(text: str, start: int, end: int, articles: Iterable[str] = ("the", "a", "an")) -> list[tuple[int, int]]:
+    """The names in text[start:end]: runs of capitalised words one space apart (a hyphen or an
+    apostrophe stays inside a word, "Mr." keeps its full stop); a leading article is left out."""
+    skip = {a.lower() for a in articles}
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+
+    def close() -> None:
+        while run and text[run[0][0]:run[0][1]].lower() in skip:
+            run.pop(0)
+        if run:
+            out.append((run[0][0], run[-1][1]))
+        run.clear()
+
+    for m in _WORD.finditer(text, start, end):
+        capital = m.group()[:1].isupper()
+        if run:
+            gap = text[run[-1][1]:m.start()]
+            joined = gap == " " or (gap == ". " and text[run[-1][0]:run[-1][1]].lower() in ABBREVIATIONS)
+            if not (capital and joined):
+                close()
+        if capital:
+            run.append(m.span())
+    close()
+    return out
+
+
+def name_at(text: str, offset: int, articles: Iterable[str] = ("the", "a", "an")) -> tuple[int, int] | None:
+    """The name (or else the word) at `offset`: what enter takes as a source with nothing selected."""
+    word = word_at(text, offset)
+    if word is None:
+        return None
+    line_start = text.rfind("\n", 0, word[0]) + 1
+    line_end = text.find("\n", word[1])
+    lo = max(line_start, word[0] - 256)
+    hi = min(len(text) if line_end < 0 else line_end, word[1] + 256)
+    for s, e in names_in(text, lo, hi, articles):
+        if s <= word[0] and word[1] <= e:
+            return s, e
+    return word
+
+
+# --------------------------------------------------------------------------- span edges
+
+
+def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in UNIT.finditer(text, start, end)]
 
 
 def moved_edge(seg: Segmenter, start: int, end: int, edge: str, step: int) -> tuple[int, int]:
-    """[start, end) with its `edge` ("start" or "end") moved a word left (`step` < 0) or right,
-    trimmed of edge whitespace; growing the end takes in the whole next word. An empty result
-    (start >= end) means the span cannot shrink further."""
+    """[start, end) with its `edge` ("start" or "end") moved one unit (a word or a punctuation mark)
+    left (`step` < 0) or right, never across a paragraph break. An empty result (start >= end)
+    means the span cannot shrink further; an unchanged one, that it cannot grow that way."""
     text = seg.text
-    if edge == "start":
-        start = seg.prev_word(start) if step < 0 else seg.next_word(start)
-    else:
-        end = seg.next_word(end) if step > 0 else seg.prev_word(end)
-        if step > 0:  # to the end of that word, not the start of the one after
-            while end < len(text) and not text[end].isspace():
-                end += 1
-    return trim_extent(text, start, end)
+    if edge == "end" and step > 0:
+        para = seg.paragraph_at(max(start, end - 1))
+        limit = para[1] if para and para[0] <= end <= para[1] else end
+        nxt = UNIT.search(text, end, limit)
+        return (start, seg.ceil(nxt.end())) if nxt else (start, end)
+    if edge == "start" and step < 0:
+        para = seg.paragraph_at(start)
+        limit = para[0] if para and para[0] <= start <= para[1] else start
+        units = _units(text, limit, start)  # a word the start is inside ends at the start
+        return (seg.floor(units[-1][0]), end) if units else (start, end)
+    inside = _units(text, start, end)
+    if len(inside) <= 1:
+        return (end, end)
+    if edge == "end":
+        return start, seg.ceil(inside[-2][1])
+    return seg.floor(inside[1][0]), end
+
+
+# --------------------------------------------------------------------------- growing the selection
+
+
+def quotations(text: str, start: int, end: int, pairs: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+    """(open, close end) of every quotation in text[start:end] for each pair of marks; a quotation
+    with the same mark at both ends stays on one line."""
+    out: set[tuple[int, int]] = set()
+    for opening, closing in pairs:
+        o, c = regex.escape(opening), regex.escape(closing)
+        if opening == closing:
+            pattern = rf"{o}[^{o}\n]*{c}"
+        else:
+            pattern = rf"{o}[^{o}{c}]*{c}"
+        out.update(m.span() for m in regex.finditer(pattern, text[start:end]))
+    return sorted((s + start, e + start) for s, e in out)
+
+
+def clauses(text: str, start: int, end: int, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of the sentence text[start:end] between clause breaks outside quotation marks."""
+    cuts: list[tuple[int, int]] = []
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if not any(qs < m.start() < qe for qs, qe in quotes):
+            cuts.append(m.span())
+    out: list[tuple[int, int]] = []
+    pos = start
+    for cut_start, cut_end in cuts + [(end, end)]:
+        s, e = trim_extent(text, pos, cut_start)
+        if s < e:
+            out.append((s, e))
+        pos = cut_end
+    return out
+
+
+def grow(seg: Segmenter, start: int, end: int, pairs: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
+    """The smallest unit strictly larger than [start, end) that contains it: a clause, the inside of
+    a quotation, the quotation with its marks, the sentence, the paragraph, the text (None: none)."""
+    para = seg.paragraph_at(start)
+    if para is None:
+        return None
+    text = seg.text
+    candidates: list[tuple[int, int]] = []
+    if para[0] <= start and end <= para[1]:
+        quotes = quotations(text, para[0], para[1], pairs)
+        for qs, qe in quotes:
+            candidates.extend((trim_extent(text, qs + 1, qe - 1), (qs, qe)))
+        for sentence in seg.sentences_of_block(seg.block_index(para[0])):
+            candidates.append(sentence)
+            if sentence[0] <= start and end <= sentence[1]:
+                candidates.extend(clauses(text, *sentence, quotes))
+    candidates.append(para)
+    candidates.append((0, len(text)))
+    fits = [(s, e) for s, e in candidates if s <= start and end <= e and (e - s) > (end - start) and s < e]
+    return min(fits, key=lambda se: se[1] - se[0]) if fits else None
+
+
+def next_quotation(seg: Segmenter, cursor: int, step: int, pairs: Sequence[tuple[str, str]]) -> int | None:
+    """The start of the inside of the next quotation after the cursor (`step` > 0) or the previous
+    one before it, in the cursor's paragraph and the ones after (before) it; None when there is none."""
+    starts, ends = seg.blocks
+    if not starts:
+        return None
+    i = max(0, seg.block_index(cursor))
+    indices = range(i, len(starts)) if step > 0 else range(min(i, len(starts) - 1), -1, -1)
+    for b in indices:
+        quotes = quotations(seg.text, starts[b], ends[b], pairs)
+        inner = [trim_extent(seg.text, qs + 1, qe - 1)[0] for qs, qe in quotes if qe - qs > 2]
+        found = [s for s in inner if s > cursor] if step > 0 else [s for s in inner if s < cursor]
+        if found:
+            return min(found) if step > 0 else max(found)
+    return None
+
+
+# --------------------------------------------------------------------------- spans and search
 
 
 def next_start(spans: Sequence[Span], cursor: int, step: int) -> Span | None:
@@ -61,7 +221,8 @@ def next_start(spans: Sequence[Span], cursor: int, step: int) -> Span | None:
 
 def find(text: str, query: str, cursor: int, step: int, from_cursor: bool = False) -> tuple[int, int] | None:
     """The next match of `query` (literal, case-insensitive) after the cursor (at it if `from_cursor`),
-    or the previous one before it (`step` < 0), wrapping around the text; None if there is none."""
+    or the previous one ending before it (`step` < 0: the caller passes the current match's start,
+    so that it is not found again), wrapping around the text; None if there is none."""
     flags = regex.IGNORECASE | regex.V1
     if step > 0:
         pattern = regex.compile(regex.escape(query), flags)
