@@ -1,15 +1,20 @@
-"""The review screen: two annotators' spans over one article, each disagreement settled by one key.
+"""The review screen: two annotators' spans (or N annotators' candidates) over one article, each
+disagreement settled by one key.
 
 Why a merged view rather than two panes: the reviewer reads the text once. The article shows a
-`DocAnnotations` that is never saved (`review_session.merged_view`): the gold as it stands in its
+`DocAnnotations` that is never saved (`review.merged.merged_view`): the gold as it stands in its
 normal colours (agreements, taken over automatically, and decisions made), and each unsettled
 disagreement's spans marked by side through `ArticleView.span_style` (A only, B only, both: the part
-both marked, or one extent with two labels); the current disagreement is also underlined. Links are
-not drawn in the text: the panel names both sides of a link disagreement, and its ends are marked.
+both marked, or one extent with two labels; with N annotators the first candidate, the others, and
+what all cover); the characters in which a boundary disagreement's extents differ are marked too,
+and the current disagreement is underlined. Links are not drawn in the text: the panel names both
+sides of a link disagreement, and its ends are marked.
 
-Every decision goes through `ReviewSession`, which edits the gold through `adjudicate.Review` and
-queues `save_review` on the autosave thread: the screen never writes a file and no key waits for the
-disk. Reopening resumes at the first unsettled disagreement.
+Every decision goes through `ReviewSession`, which edits the gold through `adjudication.Review` (or
+`many.ManyReview`) and queues `save_review` on the autosave thread: the screen never writes a file and
+no key waits for the disk. After a decision it goes where the session says (`next_after`: back to a
+link that waited for its end, else the next unsettled); after undo, to the decision taken back.
+Reopening resumes at the first unsettled disagreement.
 """
 
 from __future__ import annotations
