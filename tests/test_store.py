@@ -297,7 +297,7 @@ def test_a_malformed_record_is_one_error_naming_file_line_and_record(project):
 def test_validate_names_every_malformed_record_and_a_record_that_is_not_an_object(project):
     from reader.commands.validate import validate
 
-    doc, ann = annotate(project)
+    _doc, ann = annotate(project)
     path = project.store.save("alice", ann)
     data = json.loads(path.read_text())
     data["spans"]["1"]["end"] = "later"

@@ -62,10 +62,6 @@ class History:
         return bool(self._undo)
 
     @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    @property
     def last(self) -> Edit | None:
         """The edit `undo` would take back."""
         return self._undo[-1] if self._undo else None
