@@ -81,8 +81,8 @@ WORD_RE = regex.compile(
 """The unit `word`: letters, marks and digits joined by inner apostrophes, hyphens and dots (and
 commas between digits), with a plural possessive's apostrophe; any other character alone."""
 
-_STOP = regex.compile(r"\w+|[^\w\s]+")
-_STOP_REV = regex.compile(r"(?r)\w+|[^\w\s]+")
+_STOP = regex.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]+")
+_STOP_REV = regex.compile(r"(?r)\w+(?:['’\-]\w+)*|[^\w\s]+")
 _SPACE_REV = regex.compile(r"(?r)\s")
 
 UNITS = ("token", "word", "stop")
@@ -114,8 +114,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None, unit: str = "tok
       at its punctuation: hyphens and dots join letters too (Kassym-Jomart, U.S, a.m) and a plural
       possessive keeps its apostrophe (activists'). Not the exports' unit, because an exported
       dataset's tokens must not change under the people who train on it.
-    - `stop`: where the cursor's word moves stop, as vim's `w` does: a run of word characters, or a
-      run of other non-space characters (so `--` or `...` is one keypress).
+    - `stop`: where the cursor's word moves stop, as vim's `w` does: a run of word characters
+      joined by inner apostrophes and hyphens (month's, Kassym-Jomart: one keypress), or a run of
+      other non-space characters (so `--` or `...` is one keypress).
     """
     end = len(text) if end is None else end
     return [m.span() for m in token_pattern(text, start, end, unit).finditer(text, start, end)]

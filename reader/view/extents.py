@@ -12,8 +12,9 @@ Decisions:
   punctuation mark, so `concern"` (a word and its closing quote) is one press from `concern`, and
   never across a paragraph break (a span of one paragraph stays in it).
 - `e` grows to the smallest unit strictly larger than the selection: a clause (a sentence's part
-  between `,` `;` `:` or dashes outside quotation marks), the inside of a quotation, the quotation
-  with its marks, the sentence, the paragraph. Quotation marks are the pairs `suggest` knows (its
+  between `,` `;` `:`, dashes or "that" outside quotation marks, or such a part with the rest of
+  the sentence, without its final stop: the statement of "X said that ..."), the inside of a
+  quotation, the quotation with its marks, the sentence, the paragraph. Quotation marks are the pairs `suggest` knows (its
   cue file's `quote_pairs`), passed in by the caller, since this layer does not read cue files.
 - A *name* is a run of capitalised words ("Human Rights Watch", "President Kassym-Jomart Tokayev");
   a leading article ("The NGO") is not part of it.
@@ -32,8 +33,11 @@ UNIT = regex.compile(r"\w+(?:(?:['’\-]|(?<=\d)[.,](?=\d))\w+)*|(?![\w\s])\X")
 """A span edge's step: a word with its inner apostrophes, hyphens and digit separators, or one
 punctuation mark (a whole grapheme cluster)."""
 
-_CLAUSE_BREAK = regex.compile(r"[,;:](?=\s)|\s[—–-]+\s|—|–")
-"""Where a clause ends inside a sentence (only outside quotation marks counts)."""
+_CLAUSE_BREAK = regex.compile(r"[,;:](?=\s)|\s[—–-]+\s|—|–|(?<=\s)that(?=\s)")
+"""Where a clause ends inside a sentence (only outside quotation marks counts): `,` `;` `:`, a
+dash, and the English "that" that opens a reported statement ("X said that ...")."""
+
+_FINAL_STOP = regex.compile(r"[.!?…]+$")
 
 _WORD = regex.compile(r"\w+(?:(?:['’\-]|(?<=\d)[.,](?=\d))\w+)*")
 
@@ -154,17 +158,25 @@ def quotations(text: str, start: int, end: int, pairs: Sequence[tuple[str, str]]
 
 
 def clauses(text: str, start: int, end: int, quotes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The parts of the sentence text[start:end] between clause breaks outside quotation marks."""
-    cuts: list[tuple[int, int]] = []
-    for m in _CLAUSE_BREAK.finditer(text, start, end):
-        if not any(qs < m.start() < qe for qs, qe in quotes):
-            cuts.append(m.span())
+    """The clauses of the sentence text[start:end]: its parts between clause breaks outside
+    quotation marks, and each part with the rest of the sentence after it ("X said that | he was
+    arrested, | held for a week." gives "he was arrested, held for a week" too), without the
+    sentence's final stop. A sentence without a break has none (the sentence is its own unit)."""
+    cuts = [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)
+            if not any(qs < m.start() < qe for qs, qe in quotes)]
+    if not cuts:
+        return []
+    stop = _FINAL_STOP.search(text, start, end)
+    last = stop.start() if stop else end
     out: list[tuple[int, int]] = []
     pos = start
-    for cut_start, cut_end in cuts + [(end, end)]:
+    for cut_start, cut_end in cuts + [(last, last)]:
         s, e = trim_extent(text, pos, cut_start)
         if s < e:
             out.append((s, e))
+            rest = trim_extent(text, pos, last)
+            if rest != (s, e):
+                out.append(rest)
         pos = cut_end
     return out
 
@@ -192,8 +204,9 @@ def grow(seg: Segmenter, start: int, end: int, pairs: Sequence[tuple[str, str]])
 
 
 def next_quotation(seg: Segmenter, cursor: int, step: int, pairs: Sequence[tuple[str, str]]) -> int | None:
-    """The start of the inside of the next quotation after the cursor (`step` > 0) or the previous
-    one before it, in the cursor's paragraph and the ones after (before) it; None when there is none."""
+    """The start of the inside of the next quotation after the cursor (`step` > 0), or of the last
+    one that ends before it, in the cursor's paragraph and the ones after (before) it; None when
+    there is none."""
     starts, ends = seg.blocks
     if not starts:
         return None
@@ -201,8 +214,11 @@ def next_quotation(seg: Segmenter, cursor: int, step: int, pairs: Sequence[tuple
     indices = range(i, len(starts)) if step > 0 else range(min(i, len(starts) - 1), -1, -1)
     for b in indices:
         quotes = quotations(seg.text, starts[b], ends[b], pairs)
-        inner = [trim_extent(seg.text, qs + 1, qe - 1)[0] for qs, qe in quotes if qe - qs > 2]
-        found = [s for s in inner if s > cursor] if step > 0 else [s for s in inner if s < cursor]
+        inner = [trim_extent(seg.text, qs + 1, qe - 1) for qs, qe in quotes if qe - qs > 2]
+        if step > 0:
+            found = [s for s, _e in inner if s > cursor]
+        else:  # wholly before the cursor: not the one the cursor is in or at the end of
+            found = [s for s, e in inner if e < cursor]
         if found:
             return min(found) if step > 0 else max(found)
     return None

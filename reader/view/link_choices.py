@@ -24,6 +24,9 @@ from reader.view.extents import names_in
 MAX_ROWS = 9
 """Rows the picker numbers (keys 1-9); the list is cut there."""
 
+MAX_MARKED = 5
+"""Marked sources offered (the nearest), so that names near the span keep a row in a long document."""
+
 
 @dataclass(frozen=True)
 class LinkChoice:
@@ -54,14 +57,14 @@ def _where(span: Span, start: int, end: int) -> tuple[str, int]:
 
 def context_of(text: str, start: int, end: int, words: int = 3) -> str:
     """The source and about `words` words on each side, on one line, with … where it is cut."""
-    left = text[max(0, start - 60):start]
-    right = text[end:end + 60]
-    left_words = left.replace("\n", " ").split(" ")
-    right_words = right.replace("\n", " ").split(" ")
+    left = text[max(0, start - 60):start].rsplit("\n", 1)[-1]  # on the source's own line
+    right = text[end:end + 60].split("\n", 1)[0]
+    left_words = left.split(" ")
+    right_words = right.split(" ")
     before = " ".join(left_words[-(words + 1):]).lstrip()
     after = " ".join(right_words[:words + 1]).rstrip()
-    lead = "…" if start > 0 and len(left_words) > words + 1 else ""
-    tail = "…" if end < len(text) and len(right_words) > words + 1 else ""
+    lead = "…" if len(left_words) > words + 1 else ""
+    tail = "…" if len(right_words) > words + 1 else ""
     return f"{lead}{before}{text[start:end]}{after}{tail}"
 
 
@@ -80,9 +83,10 @@ def link_choices(
     seg: Segmenter | None = None,
     articles: Iterable[str] = ("the", "a", "an"),
 ) -> list[LinkChoice]:
-    """The rows of the source picker for `span` (at most `MAX_ROWS`): every span whose label is in
-    `targets`, nearest first, then the names in its sentence and the one before that no such span
-    covers yet, nearest first. Marked sources come first so that enter (the first row) never makes
+    """The rows of the source picker for `span` (at most `MAX_ROWS`): the spans whose label is in
+    `targets`, nearest first (at most `MAX_MARKED`), then the names in its sentence and the one before that no such span
+    covers yet, nearest first (the names inside the span last: "The NGO said ..." marked whole
+    offers "NGO", to be linked before the span is trimmed). Marked sources come first so that enter (the first row) never makes
     a new span unasked. `targets` must not be empty (the first is the label a chosen name gets)."""
     text = ann.text
     seg = seg or Segmenter(text)
@@ -98,12 +102,13 @@ def link_choices(
                                context_of(text, cand.start, cand.end), cand.id in linked))
     lo, hi = _nearby(seg, span)
     for start, end in names_in(text, lo, hi, articles):
-        if start < span.end and span.start < end:
-            continue  # the span's own words
+        if (start, end) == (span.start, span.end):
+            continue
         if any(m.start <= start and end <= m.end for m in marked):
             continue  # marked already: offered as that span
         where, distance = _where(span, start, end)
         rows.append(LinkChoice(start, end, text[start:end], None, targets[0], distance, where,
                                context_of(text, start, end)))
-    rows.sort(key=lambda r: (r.span_id is None, r.distance, r.start))
-    return rows[:MAX_ROWS]
+    rows.sort(key=lambda r: (r.span_id is None, r.span_id is None and r.where == "inside", r.distance, r.start))
+    marked_rows = [r for r in rows if r.span_id is not None][:MAX_MARKED]
+    return (marked_rows + [r for r in rows if r.span_id is None])[:MAX_ROWS]
