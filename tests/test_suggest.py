@@ -208,12 +208,13 @@ def test_partial_quote_and_its_source():
 
 
 def test_team_suggest_yaml_changes_what_is_suggested(tmp_path):
-    text = '"The river is rising," grumbled Ole Hansen.\n\nLater: ‘Keep the gates shut,’ the engineer said.\n'
+    # (‘ ’ are English defaults now: the test's house marks are ❝ ❞, which no default has)
+    text = '"The river is rising," grumbled Ole Hansen.\n\nLater: ❝Keep the gates shut,❞ the engineer said.\n'
     project = make_project(tmp_path / "p", {"doc": text})
     before = suggest(Document("doc", text), load_cues(project.path), project.schema)
-    assert {s.text for s in before.spans} == {"The river is rising,"}  # no cue for "grumbled"; no ‘ ’
+    assert {s.text for s in before.spans} == {"The river is rising,"}  # no cue for "grumbled"; no ❝ ❞
     (project.path / "annotations" / "suggest.yaml").write_text(
-        "reporting_verbs: [grumbled]\nquote_pairs: [['‘', '’']]\n"
+        "reporting_verbs: [grumbled]\nquote_pairs: [['❝', '❞']]\n"
         "remove: {reporting_verbs: [said]}\n", "utf-8"
     )
     spans, links = found(text, load_cues(project.path))

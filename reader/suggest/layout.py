@@ -12,14 +12,14 @@ from __future__ import annotations
 import bisect
 
 from reader.core.text import ABBREVIATIONS, Segmenter
-from reader.suggest.cues import Cues
+from reader.suggest.cues import LanguageCues
 from reader.suggest.quotes import find_quotes
 
 
 class Layout:
     """Paragraphs, sentence starts and quotations of one text."""
 
-    def __init__(self, text: str, cues: Cues) -> None:
+    def __init__(self, text: str, cues: LanguageCues) -> None:
         self.text = text
         self.cues = cues
         self.paras: list[tuple[int, int]] = []

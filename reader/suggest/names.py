@@ -13,7 +13,7 @@ from __future__ import annotations
 import regex
 
 from reader.core.text import ABBREVIATIONS, tokenize
-from reader.suggest.cues import Cues
+from reader.suggest.cues import LanguageCues
 
 MAX_NP = 7
 """Longest source noun phrase, in words."""
@@ -27,7 +27,7 @@ _LAST_WORD = regex.compile(r"[\p{L}]+$")
 class Names:
     """Noun phrases of one text, by the cue words."""
 
-    def __init__(self, text: str, cues: Cues) -> None:
+    def __init__(self, text: str, cues: LanguageCues) -> None:
         self.text = text
         self.cues = cues
         self.abbreviations = ABBREVIATIONS | cues.abbreviations

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from reader.core.model import trim_extent
-from reader.suggest.cues import Cues
+from reader.suggest.cues import LanguageCues
 
 _LETTER = regex.compile(r"\p{L}")
 
@@ -30,7 +30,7 @@ class Quote:
     """Index of the quote part in the previous paragraph this one continues."""
 
 
-def find_quotes(text: str, paras: list[tuple[int, int]], cues: Cues) -> list[Quote]:
+def find_quotes(text: str, paras: list[tuple[int, int]], cues: LanguageCues) -> list[Quote]:
     """Pair quotation marks paragraph by paragraph; an unclosed quote continues only if the next
     paragraph opens with the same mark (the English convention), else it is dropped as unbalanced."""
     mark_re, closers = cues.mark_re, cues.closers

@@ -51,7 +51,7 @@ from reader.core.annotations import DocAnnotations
 from reader.core.model import Document, Relation, Span
 from reader.core.schema import Schema
 from reader.suggest.claims import Claims
-from reader.suggest.cues import Cues, CuesError, load_cues, merge_cues
+from reader.suggest.cues import Cues, CuesError, LanguageCues, load_cues, merge_cues
 from reader.suggest.layout import Layout
 from reader.suggest.names import Names
 from reader.suggest.pending import (
@@ -70,7 +70,7 @@ from reader.suggest.quotes import quote_kind
 from reader.suggest.sources import Attribution, Sources
 
 __all__ = [
-    "Cues", "CuesError", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all",
+    "Cues", "CuesError", "LanguageCues", "Rejected", "SuggestReport", "Suggestions", "accept", "accept_all",
     "forget_accepted", "load_cues", "merge_cues", "pending_relations", "pending_spans", "prune",
     "reject", "restore", "suggest", "suggest_into", "suggestions_at",
 ]
@@ -90,7 +90,7 @@ class Suggestions:
 class _Rules:
     """The rules over one text; `run()` collects the candidates (`spans`, `notes`, `links`)."""
 
-    def __init__(self, text: str, cues: Cues) -> None:
+    def __init__(self, text: str, cues: LanguageCues) -> None:
         self.text = text
         self.cues = cues
         self.layout = Layout(text, cues)
@@ -152,10 +152,15 @@ class _Rules:
                 self.links.append((head, self._span(*source, "source", "suggested: named at a reporting cue")))
 
 
-def suggest(document: Document | str, cues: Cues | None = None, schema: Schema | None = None) -> Suggestions:
-    """Candidate spans and links for one document, in text order; labels the schema lacks are left out."""
+def suggest(document: Document | str, cues: Cues | LanguageCues | None = None, schema: Schema | None = None) -> Suggestions:
+    """Candidate spans and links for one document, in text order; labels the schema lacks are left out.
+
+    The cue words are those of the document's language (`Cues.for_document`: its meta `lang`, else
+    a guess from its function words), unless one language's cues are given."""
     text = document.text if isinstance(document, Document) else document
-    rules = _Rules(text, cues or load_cues())
+    cues = cues or load_cues()
+    meta = document.meta if isinstance(document, Document) else None
+    rules = _Rules(text, cues if isinstance(cues, LanguageCues) else cues.for_document(text, meta))
     rules.run()
     allowed_kind = schema.attribute_values("quote", "kind") if schema is not None else ("direct", "partial")
     out = Suggestions()
