@@ -1,6 +1,9 @@
 """Quotations: quotation marks paired paragraph by paragraph, and whether a quote is direct or partial.
 
-The marks come from the cues (`quote_pairs`), so a team adds its language's marks in YAML. A quote
+The marks come from the cues (`quote_pairs`), so a team adds its language's marks in YAML. English
+single quotes (`' '`, `‘ ’`) share their mark with the apostrophe, so such a mark opens a quote only
+after a space and before a word, and closes one only where no letter follows it (see `_opens`,
+`_closes`): "don't", "the council’s" and "the workers’ rights" stay inside their quote. A quote
 still open at a paragraph's end continues only when the next paragraph opens with the same mark (the
 English convention for a quotation over several paragraphs); otherwise it is dropped as unbalanced,
 because a stray mark must not swallow the rest of the article.
@@ -16,6 +19,8 @@ from reader.core.model import trim_extent
 from reader.suggest.cues import LanguageCues
 
 _LETTER = regex.compile(r"\p{L}")
+APOSTROPHES = frozenset("'’")
+"""Marks that are also the apostrophe: they open and close quotes only where a quotation mark can."""
 
 
 @dataclass
@@ -40,14 +45,16 @@ def find_quotes(text: str, paras: list[tuple[int, int]], cues: LanguageCues) -> 
     carried: tuple[str, int] | None = None
     for pi, (ps, pe) in enumerate(paras):
         state: tuple[str, int, int | None] | None = None
-        for m in mark_re.finditer(text, ps, pe):
-            c, pos = m.group(), m.start()
+        marks = [(m.group(), m.start()) for m in mark_re.finditer(text, ps, pe)]
+        for k, (c, pos) in enumerate(marks):
             if state is None:
-                if c in closers:
+                if c in closers and (c not in APOSTROPHES or _opens(text, pos, ps)):
                     cont = carried[1] if carried and pos == ps and c == carried[0] else None
                     state = (c, pos, cont)
                 carried = None
             elif c in closers[state[0]]:
+                if c in APOSTROPHES and not _closes(text, pos, pe, marks, k, closers[state[0]]):
+                    continue
                 _add_quote(text, quotes, state, pos, pos, pe)
                 state = None
         carried = None
@@ -57,6 +64,38 @@ def find_quotes(text: str, paras: list[tuple[int, int]], cues: LanguageCues) -> 
                 index = _add_quote(text, quotes, state, None, pe, pe)
                 carried = (state[0], index) if index is not None else None
     return quotes
+
+
+def _opens(text: str, pos: int, para_start: int) -> bool:
+    """An apostrophe-like mark opens a quote after a space (or an opening bracket or dash) and
+    before a word: 'fact-finding', not don't or the councillors' trip."""
+    before = text[pos - 1] if pos > para_start else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+def _closes(text: str, pos: int, para_end: int, marks: list[tuple[str, int]], k: int, closing: set[str]) -> bool:
+    """An apostrophe-like mark closes the quote where no letter follows it (not don't, council’s);
+    after a plural's s ("the workers’ rights") only if no later mark in the paragraph closes
+    better (after punctuation, or before one) before another quote opens."""
+    after = text[pos + 1] if pos + 1 < para_end else " "
+    if after.isalnum():
+        return False
+    before = text[pos - 1]
+    if before.isspace():
+        return False
+    if before in "sS" and after.isspace():
+        for c, p in marks[k + 1 :]:
+            if c in closing and _opens(text, p, 0):
+                return True  # a new quote opens before any better closing mark: this one closes
+            if c in closing and _strong_close(text, p, para_end):
+                return False
+    return True
+
+
+def _strong_close(text: str, pos: int, para_end: int) -> bool:
+    after = text[pos + 1] if pos + 1 < para_end else " "
+    return not after.isalnum() and not text[pos - 1].isspace() and (text[pos - 1] in ".,!?;:…" or not after.isspace())
 
 
 def _add_quote(text: str, quotes: list[Quote], state: tuple[str, int, int | None], close: int | None,
