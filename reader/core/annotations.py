@@ -6,6 +6,10 @@ of DESIGN.md before it changes anything, so a failed edit leaves the annotations
 
 - 0 <= start < end <= len(text) and text[start:end] == span.text;
 - no whitespace at either edge of a span;
+- a span in fragments (`Span.fragments`) has two or more, in text order, each non-empty with no
+  whitespace at its edges, the first starting at `start` and the last ending at `end`, each apart
+  from the next by more than whitespace (touching or overlapping pieces are one piece: `add_fragment`
+  merges them); a span in one piece has no fragments;
 - labels, relation types and attribute values allowed by the schema;
 - both ends of every relation exist.
 
@@ -14,7 +18,9 @@ file without undo entries (each says what is wrong instead of adding a record th
 invariant), `id_floor` takes the ids the file had used, and `check_span`/`check_relation` say what
 is wrong with a record without changing anything (validate). Undo and redo live in `core.history`,
 the caches kept in step with the edits (text order, label counts, change log, highest ids) in
-`core.caches`; the class stays about 300 lines.
+`core.caches`. The class is about 340 lines, more than the house's 300: the fragment edits
+(`add_fragment`, `remove_fragment`, fragments in `add_span` and `resize`) belong with the other
+edits, which check and record changes the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from itertools import chain
 
 from reader.core.caches import IdCounter, SpanIndex
 from reader.core.history import Change, Edit, History, Overlay
-from reader.core.model import Document, InvariantError, Orphan, Relation, Span, now_iso
+from reader.core.model import Document, InvariantError, Orphan, Relation, Span, join_extents, now_iso
 from reader.core.schema import Schema
 
 
@@ -39,6 +45,10 @@ def span_problem(text: str, schema: Schema | None, span: Span) -> str | None:
         return f"span {span.id}: text {span.text[:40]!r} does not match the document's {actual[:40]!r}"
     if actual[0].isspace() or actual[-1].isspace():
         return f"span {span.id}: starts or ends with whitespace"
+    if span.fragments:
+        problem = fragments_problem(text, span)
+        if problem is not None:
+            return f"span {span.id}: {problem}"
     if schema is not None:
         if schema.label(span.label) is None:
             return f"span {span.id}: unknown label {span.label!r}"
@@ -49,6 +59,33 @@ def span_problem(text: str, schema: Schema | None, span: Span) -> str | None:
             if value not in allowed:
                 return f"span {span.id}: {key}={value!r} is not one of {', '.join(allowed)}"
     return None
+
+
+def fragments_problem(text: str, span: Span) -> str | None:
+    """What is wrong with the fragments of `span` (its extent already checked), or None."""
+    frags = span.fragments
+    if len(frags) < 2:
+        return "a span in one piece has no fragments list"
+    if frags[0][0] != span.start or frags[-1][1] != span.end:
+        return f"fragments {_where(frags)} do not run from its start to its end ({span.start}-{span.end})"
+    prev = -1
+    for s, e in frags:
+        if not s < e:
+            return f"fragment {s}-{e} is empty"
+        if not span.start <= s < e <= span.end:
+            return f"fragments {_where(frags)} overlap or are not in text order"
+        if s < prev:
+            return f"fragments {_where(frags)} overlap or are not in text order"
+        if prev >= 0 and not text[prev:s].strip():
+            return f"fragments {_where(frags)}: nothing but whitespace between two of them (they are one piece)"
+        if text[s].isspace() or text[e - 1].isspace():
+            return f"fragment {s}-{e} starts or ends with whitespace"
+        prev = e
+    return None
+
+
+def _where(frags: tuple[tuple[int, int], ...]) -> str:
+    return ";".join(f"{s}-{e}" for s, e in frags)
 
 
 def relation_problem(schema: Schema | None, spans: Mapping[str, Span], rel: Relation) -> str | None:
@@ -87,6 +124,12 @@ def check_edit(ann: DocAnnotations, changes: list[Change]) -> None:
                 touched[rel.id] = rel
     for rel in touched.values():
         _require(ann.check_relation(rel, view))
+
+
+def _pieces(text: str, frags: tuple[tuple[int, int], ...]) -> dict[str, object]:
+    """The fields of a span made of `frags` in `text` (one piece: no fragments)."""
+    start, end = frags[0][0], frags[-1][1]
+    return {"start": start, "end": end, "text": text[start:end], "fragments": frags if len(frags) > 1 else ()}
 
 
 def _require(problem: str | None) -> None:
@@ -273,10 +316,19 @@ class DocAnnotations:
     # ----------------------------------------------------------------- edits
 
     def add_span(self, start: int, end: int, label: str, attrs: Mapping[str, str] | None = None,
-                 note: str = "", span_id: str | None = None) -> Span:
+                 note: str = "", span_id: str | None = None,
+                 fragments: Iterable[tuple[int, int]] = ()) -> Span:
+        """A new span over [start, end), or, given `fragments` (two or more, as `Span.fragments`
+        holds them), in those pieces: `start` and `end` are then the first start and the last end."""
         stamp = self._clock()
+        frags = tuple((int(s), int(e)) for s, e in fragments)
+        if len(frags) > 1:
+            start, end = frags[0][0], frags[-1][1]
+        elif frags:
+            (start, end), frags = frags[0], ()
         text = self.document.text[max(start, 0) : max(end, 0)]
-        span = Span(span_id or self._ids.next("s"), start, end, label, text, dict(attrs or {}), note, stamp, stamp)
+        span = Span(span_id or self._ids.next("s"), start, end, label, text, dict(attrs or {}), note, stamp, stamp,
+                    frags)
         if span.id in self.spans:
             raise InvariantError(f"span id {span.id!r} is already used")
         self._commit(f"add {label}", [("span", span.id, None, span)])
@@ -306,8 +358,34 @@ class DocAnnotations:
         return new
 
     def resize(self, span_id: str, start: int, end: int) -> Span:
+        """Move a span's edges; a span in fragments moves its first fragment's start and its last one's end."""
         text = self.document.text[max(start, 0) : max(end, 0)]
-        return self._change(span_id, "resize", start=start, end=end, text=text)
+        frags = self._get(span_id).fragments
+        if frags:
+            frags = ((start, frags[0][1]), *frags[1:-1], (frags[-1][0], end))
+        return self._change(span_id, "resize", start=start, end=end, text=text, fragments=frags)
+
+    def add_fragment(self, span_id: str, start: int, end: int) -> Span:
+        """Add [start, end) (trimmed of whitespace) to a span as one more fragment, as one edit.
+
+        A piece that overlaps or touches one of the span's pieces, or stands apart from it by
+        whitespace only, is merged with it (so adding the gap between two fragments joins them).
+        """
+        span = self._get(span_id)
+        frags = join_extents(self.document.text, (*span.extents, (start, end)))
+        if frags == span.extents:
+            raise InvariantError(f"{start}-{end} adds nothing to span {span_id}")
+        return self._change(span_id, "add fragment", **_pieces(self.document.text, frags))
+
+    def remove_fragment(self, span_id: str, index: int) -> Span:
+        """Take fragment `index` (of `Span.extents`) out of a span in fragments, as one edit."""
+        span = self._get(span_id)
+        if not span.fragments:
+            raise InvariantError(f"span {span_id} is in one piece: no fragment to remove (delete the span instead)")
+        if not 0 <= index < len(span.fragments):
+            raise InvariantError(f"span {span_id} has no fragment {index + 1} (it has {len(span.fragments)})")
+        rest = span.fragments[:index] + span.fragments[index + 1 :]
+        return self._change(span_id, "remove fragment", **_pieces(self.document.text, rest))
 
     def link(self, head_id: str, tail_id: str, label: str = "attributed_to") -> Relation:
         for rel in self.relations.values():
