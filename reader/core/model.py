@@ -53,11 +53,11 @@ class Document:
         title = self.meta.get("title")
         if isinstance(title, str) and title.strip():
             return title.strip()
-        text = self.text
-        start = len(text) - len(text[:4096].lstrip()) if text[:4096].strip() else 0
-        end = text.find("\n", start)
-        first = text[start : end if end >= 0 else start + 200][:200].strip()
-        return first[:80] or self.id
+        head = self.text[:4096]  # the first line with text, looked for in the head only (a book is MBs)
+        start = len(head) - len(head.lstrip())
+        end = head.find("\n", start)
+        first = head[start : end if end >= 0 else start + 200][:200].strip()
+        return first[:80].rstrip() or self.id
 
 
 @dataclass(frozen=True)

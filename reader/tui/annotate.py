@@ -25,7 +25,7 @@ from reader.tui.edits import EditActions
 from reader.tui.link_actions import LinkActions
 from reader.tui.span_actions import SpanActions
 from reader.tui.suggestion_actions import SuggestionActions
-from reader.tui.tag_panel import SpanList, TagPanel, snippet
+from reader.tui.tag_panel import SpanList, TagPanel
 
 
 def _label_bindings() -> list[Binding]:
@@ -42,13 +42,22 @@ class DocHeader(Static):
     DEFAULT_CSS = "DocHeader { height: 1; background: $panel; color: $text; padding: 0 1; }"
 
     def show(self, session: Session) -> None:
+        """Widths in terminal cells, not code points (a CJK character or an emoji takes two): the
+        right part (annotator, status, progress) always shows whole where it fits; the title gets
+        the rest, cut with an ellipsis."""
         self.session = session
         ann = session.annotations
         done, total = session.progress()
         flags = "  READ-ONLY" if session.readonly else ""
-        right = f"{session.annotator} · {ann.status} · doc {session.index + 1}/{total} · {done}/{total} done{flags}"
-        room = max(10, self.size.width - 2 - len(right) - 3) if self.size.width else 60
-        self.update(Content(f"{snippet(ann.document.title, room):<{room}}   {right}"))
+        right = Content(f"{session.annotator} · {ann.status} · doc {session.index + 1}/{total} · {done}/{total} done{flags}")
+        width = self.content_size.width or 118
+        right = right.truncate(width, ellipsis=True)
+        room = width - right.cell_length - 3
+        title = Content(" ".join(ann.document.title.split()))
+        if room < 4:  # no room for a title worth reading
+            self.update(right.pad_left(width - right.cell_length))
+            return
+        self.update(Content.assemble(title.truncate(room, ellipsis=True, pad=True), "   ", right))
 
     def on_resize(self) -> None:
         if getattr(self, "session", None) is not None:
