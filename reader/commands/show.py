@@ -1,4 +1,6 @@
 """What `reader show FILE` prints: a stable listing of one annotation file, also a git textconv driver.
+
+A span in fragments is listed once, at its fragments (`10-38;52-80`), with their texts joined by " … ".
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ def show(path: Path, textconv: bool = False) -> str:
     sources: dict[str, list[str]] = {}
     for rel in file.relations:
         tail = spans.get(rel.tail)
-        name = json.dumps(tail.text, ensure_ascii=False) if tail else f"?{rel.tail}"
+        name = json.dumps(tail.span.joined_text, ensure_ascii=False) if tail else f"?{rel.tail}"
         sources.setdefault(rel.head, []).append(f"{rel.label} {rel.tail} {name}")
     out = [
         f"# {meta.doc_id} by {meta.annotator}: {meta.status}; spans {len(file.spans)}, links {len(file.relations)}"
     ]
     for s in sorted(file.spans, key=lambda s: (s.start, -s.end, s.id)):
-        line = f"{s.start}-{s.end}\t{s.id}\t{s.label}\t{json.dumps(s.text, ensure_ascii=False)}"
+        at = ";".join(f"{a}-{b}" for a, b in s.fragments) if s.fragments else f"{s.start}-{s.end}"
+        line = f"{at}\t{s.id}\t{s.label}\t{json.dumps(s.span.joined_text, ensure_ascii=False)}"
         if s.attrs:
             line += "\t" + " ".join(f"{k}={v}" for k, v in sorted(s.attrs.items()))
         if s.orphaned is not None:

@@ -1,4 +1,9 @@
-"""What `reader validate` prints: every problem of every annotation file, checked against the corpus and the schema."""
+"""What `reader validate` prints: every problem of every annotation file, checked against the corpus and the schema.
+
+Spans in fragments are checked like every span (`DocAnnotations.check_span`: each fragment fits the
+text, no whitespace at its edges, in order, apart, none overlapping another); a file of a newer layout
+than this reader knows is named, since the app opens it read-only.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.annotations import DocAnnotations
-from reader.files.annotation_file import StoreError, read_file
+from reader.files.annotation_file import FORMAT_VERSION, StoreError, read_file
 from reader.files.project import Project
 
 
@@ -36,6 +41,9 @@ def validate(project: Project) -> list[Problem]:
         if doc is None:
             problems.append(Problem(rel, "-", f"no document {path.stem!r} in seeds/"))
             continue
+        if file.meta.format_version > FORMAT_VERSION:
+            problems.append(Problem(rel, "-", f"written by a newer reader (format {file.meta.format_version}, this one "
+                                              f"knows up to {FORMAT_VERSION}): checked as far as it can be, opened read-only"))
         if file.meta.text_changed(doc):
             problems.append(Problem(rel, "-", "the document's text changed since it was annotated (open it to re-anchor)"))
         ann = DocAnnotations(doc, project.schema)

@@ -8,6 +8,17 @@ lacks a field or holds the wrong kind of value is a `MalformedRecord` naming the
 it can be found, the record and what is wrong. `read_file` raises the first one; with `strict=False`
 (validate) it collects them all and leaves those records out.
 
+A span in fragments (a quote split by its attribution) has a `fragments` list, `[[start, end], ...]`
+in text order, and the file's meta says `"format_version": 2`; a span in one piece has no such key
+and a file without fragments has no `format_version` (it is version 1), so a file nobody split a span
+in is byte for byte what it was before fragments existed. A reader of version 1 (this module before
+fragments) ignores both keys: it reads each span in fragments as one piece from its first start to
+its last end with the text between them (which `text` holds), so its `reader validate`, `show`, diff
+and export still work on the file, treating the span as that whole stretch; its app shows the same
+stretch and, if it saves, writes the span back in one piece (the fragments are lost, nothing else).
+A file of a newer version than `FORMAT_VERSION` is read as far as it can be, and the store opens it
+read-only.
+
 `read_file` gives values, not the model: spans as the file has them, with their orphan flags and the
 context saved beside them. Whether a span still fits its document, and re-anchoring it when it does
 not, is the store's business (the fast paths of diff and export take spans that `fits` as they are).
@@ -26,7 +37,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,6 +52,9 @@ from reader.files.readable_json import dumps
 
 CONTEXT = 24
 """Characters of context saved on each side of a span, for re-anchoring."""
+
+FORMAT_VERSION = 2
+"""The layout this module reads and writes: 2 added `fragments` (written only to files that need it)."""
 
 
 class StoreError(UserError):
@@ -135,6 +149,8 @@ class Meta:
     updated: str = ""
     last_ids: Mapping[str, int] = field(default_factory=dict)
     """The highest id number each prefix had used (`s`, `r`), so that ids are never reused."""
+    format_version: int = 1
+    """The file's layout (`FORMAT_VERSION`); 1, and not written, unless a span is in fragments."""
 
     def text_changed(self, doc: Document) -> bool:
         """Whether `doc`'s text is not the one these annotations were made on (unknown counts as the same)."""
@@ -145,6 +161,7 @@ class Meta:
             "doc_id": self.doc_id, "sha256": self.sha256, "annotator": self.annotator, "status": self.status,
             "schema_version": self.schema_version, "updated": self.updated, "cursor": self.cursor,
             "last_ids": dict(sorted(self.last_ids.items())),
+            **({"format_version": self.format_version} if self.format_version != 1 else {}),
         }
 
 
@@ -167,10 +184,12 @@ class StoredSpan(NamedTuple):
     """The text before and after the span where it was saved, for re-anchoring."""
     orphaned: str | None
     """Why the span was kept aside (it fits nowhere in the text), or None for a placed span."""
+    fragments: tuple[tuple[int, int], ...] = ()
+    """The span's pieces when it is in fragments (`Span.fragments`)."""
 
     @property
     def span(self) -> Span:
-        return Span(*self[:9])
+        return Span(*self[:9], fragments=self.fragments)
 
     def fits(self, text: str) -> bool:
         """Whether the span stands at its offsets in `text` (nothing else of the invariants)."""
@@ -321,6 +340,7 @@ class _Reader:
                 schema_version=_int(record, "schema_version", 1),
                 updated=str(record.get("updated", "")),
                 last_ids={str(k): v for k, v in floor.items() if type(v) is int} if isinstance(floor, dict) else {},
+                format_version=_int(record, "format_version", 1),
             )
         except _Bad as exc:
             line = _line_of(self.raw, "meta", found[0][0])
@@ -345,6 +365,7 @@ class _Reader:
             str(get("created") or ""), str(get("updated") or ""),
             (str(get("context_before") or ""), str(get("context_after") or "")),
             str(get("orphan_reason") or "could not be placed") if get("orphaned") else None,
+            _fragments(get("fragments"), start, end) if "fragments" in record else (),
         )
 
     def span(self, record: dict[str, Any]) -> Span:
@@ -362,6 +383,17 @@ class _Reader:
 
     def relation(self, record: dict[str, Any]) -> Relation:
         return self.stored_relation(record).relation
+
+
+def _fragments(value: Any, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """A record's `fragments`: pairs of whole numbers; one pair over the whole span is no fragments.
+    Whether they fit the span (order, overlaps) is an invariant, checked with the others."""
+    if not isinstance(value, list) or not all(
+        isinstance(f, list) and len(f) == 2 and all(type(x) is int for x in f) for f in value
+    ):
+        raise _Bad(f"fragments {value!r} is not a list of [start, end] pairs of whole numbers")
+    frags = tuple((s, e) for s, e in value)
+    return () if frags in ((), ((start, end),)) else frags
 
 
 def _int(record: Mapping[str, Any], key: str, default: int | None = None) -> int:
@@ -386,7 +418,7 @@ def _line_of(raw: str, table: str, key: str) -> int | None:
 
 def span_record(span: Span, text: str) -> dict[str, Any]:
     """A placed span as the `spans` table holds it, with the context around it in `text`."""
-    return {
+    record = {
         "id": span.id,
         "start": span.start,
         "end": span.end,
@@ -399,6 +431,9 @@ def span_record(span: Span, text: str) -> dict[str, Any]:
         "context_before": text[max(0, span.start - CONTEXT) : span.start],
         "context_after": text[span.end : span.end + CONTEXT],
     }
+    if span.fragments:
+        record["fragments"] = [[s, e] for s, e in span.fragments]
+    return record
 
 
 def relation_record(rel: Relation) -> dict[str, Any]:
@@ -418,6 +453,11 @@ def write_file(
     """Write one annotation file whole, once, atomically: `spans` placed in `text` (which gives their
     context), `orphans` with the context they kept, relations in the order of their numbers."""
     span_rows = [span_record(s, text) for s in spans]
+    orphans, suggested_spans = list(orphans), list(suggested_spans)
+    in_pieces = any("fragments" in r for r in span_rows) or any(
+        isinstance(o.item, Span) and o.item.fragments for o in orphans) or any(s.fragments for s in suggested_spans)
+    if in_pieces != (meta.format_version >= FORMAT_VERSION):  # the version says what a reader must know
+        meta = replace(meta, format_version=FORMAT_VERSION if in_pieces else 1)
     rel_rows = [relation_record(r) for r in sorted(relations, key=lambda r: (_number(r.id) or 0, r.id))]
     for orphan in orphans:
         if isinstance(orphan.item, Span):

@@ -12,7 +12,12 @@ second process from writing the same file: that one opens read-only and is told 
 
 When the document's text changed since the spans were saved (its sha256 differs), or a span no longer
 fits its offsets, the span is re-anchored by its text and the context saved beside it; one that cannot
-be placed is kept as an orphan, saved back as it was, and reported.
+be placed is kept as an orphan, saved back as it was, and reported. A span in fragments is placed
+fragment by fragment, each by its own text and the text around it (the gap between two fragments is
+the context of both), in order; if one fragment cannot be placed, the span is kept aside whole.
+
+A file written by a newer reader (its `format_version` above `annotation_file.FORMAT_VERSION`) is
+opened read-only, so that saving cannot drop what this version does not know.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.annotations import DocAnnotations
-from reader.core.model import Document, Orphan, Span, now_iso
+from reader.core.model import Document, Orphan, Span, join_extents, now_iso
 from reader.core.schema import Schema
 from reader.files import annotation_file
 from reader.files.annotation_file import (
@@ -47,27 +52,58 @@ class Loaded:
     """One line per span that was re-anchored or orphaned."""
     lock: DocLock | None = None
     exists: bool = False
+    format_version: int = 1
+    """The file's layout (`annotation_file.FORMAT_VERSION`); a newer one is opened read-only."""
 
 
 def reanchor(span: Span, text: str, before: str, after: str) -> Span | None:
-    """Place `span` in `text` by its own text, choosing the occurrence whose context fits best."""
-    needle = span.text
+    """Place `span` in `text` by its own text, choosing the occurrence whose context fits best.
+
+    A span in fragments is placed piece by piece, in order, each after the one before it."""
+    if span.fragments:
+        return _reanchor_pieces(span, text, before, after)
+    at = _find_best(span.text, text, before, after, span.start)
+    if at is None:
+        return None
+    return replace(span, start=at, end=at + len(span.text))
+
+
+def _reanchor_pieces(span: Span, text: str, before: str, after: str) -> Span | None:
+    """Each fragment by its text, with what was saved before and after it as its context (for the
+    inner ones: the text of the gaps), at or after the end of the fragment placed before it."""
+    whole = before + span.text + after
+    shift = len(before) - span.start  # offset in `whole` of a saved offset
+    placed: list[tuple[int, int]] = []
+    floor, moved = 0, 0
+    for s, e in span.fragments:
+        piece = span.text[s - span.start : e - span.start]
+        left = whole[max(0, s + shift - annotation_file.CONTEXT) : s + shift]
+        right = whole[e + shift : e + shift + annotation_file.CONTEXT]
+        at = _find_best(piece, text, left, right, s + moved, floor)
+        if at is None:
+            return None
+        placed.append((at, at + len(piece)))
+        floor, moved = at + len(piece), at - s
+    frags = join_extents(text, placed)
+    start, end = frags[0][0], frags[-1][1]
+    return replace(span, start=start, end=end, text=text[start:end], fragments=frags if len(frags) > 1 else ())
+
+
+def _find_best(needle: str, text: str, before: str, after: str, near: int, floor: int = 0) -> int | None:
+    """The offset of the occurrence of `needle` at or after `floor` whose context fits best (ties: nearest `near`)."""
     if not needle:
         return None
     best: tuple[int, int, int] | None = None
-    at = text.find(needle)
+    at = text.find(needle, floor)
     while at >= 0:
         left = text[max(0, at - len(before)) : at]
         right = text[at + len(needle) : at + len(needle) + len(after)]
         score = _common_suffix(left, before) + _common_prefix(right, after)
-        key = (-score, abs(at - span.start), at)
+        key = (-score, abs(at - near), at)
         if best is None or key < best:
             best = key
         at = text.find(needle, at + 1)
-    if best is None:
-        return None
-    start = best[2]
-    return replace(span, start=start, end=start + len(needle))
+    return None if best is None else best[2]
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -163,8 +199,15 @@ class Store:
             if held is not None:
                 held.release()
             raise
-        loaded.readonly, loaded.lock = readonly, held
-        if readonly:
+        newer = loaded.exists and loaded.format_version > annotation_file.FORMAT_VERSION
+        if newer and held is not None:
+            held.release()
+            held = None
+        loaded.readonly, loaded.lock = readonly or newer, held
+        if newer:
+            loaded.report.insert(0, f"{path}: opened read-only, written by a newer reader (format "
+                                    f"{loaded.format_version}; this one knows up to {annotation_file.FORMAT_VERSION})")
+        elif readonly:
             why = self.last_refusal or "another process is editing it"
             loaded.report.insert(0, f"{path}: opened read-only, {why}")
         return loaded
@@ -194,7 +237,7 @@ class Store:
             else:
                 report.append(f"{path}: suggestion {span.id} no longer fits the text; dropped (run reader suggest again)")
         ann.set_suggestions(fitting, file.suggested_relations)
-        return Loaded(ann, report=report, exists=True)
+        return Loaded(ann, report=report, exists=True, format_version=file.meta.format_version)
 
     @staticmethod
     def _place(path: Path, ann: DocAnnotations, stored: StoredSpan) -> list[str]:
