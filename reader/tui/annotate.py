@@ -14,12 +14,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.annotate.session import Session
 from reader.suggest.cues import Cues, CuesError, load_cues
 from reader.suggest.pending import pending_relations, pending_spans
 from reader.tui.article import ArticleView
+from reader.tui.base_app import KeyFooter
 from reader.tui.document_actions import DocumentActions
 from reader.tui.edits import EditActions
 from reader.tui.link_actions import LinkActions
@@ -135,7 +136,7 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         with Horizontal(id="main"):
             yield ArticleView(ann, self.session.project.schema, id="article")
             yield TagPanel(ann, self.session.project.schema, id="tags")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.article.quote_pairs = tuple(self.cues.quote_pairs)
@@ -156,7 +157,10 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         self.query_one(DocHeader).show(self.session)
         ghosts = pending_spans(self.session.annotations)
         if ghosts != self.article.ghost_spans:
+            had = bool(self.article.ghost_spans)
             self.article.ghost_spans = ghosts
+            if had != bool(ghosts):
+                self.refresh_bindings()  # the suggestion keys join or leave the footer
         self.article.refresh_spans()
         self.panel.refresh_spans(len(ghosts))
         self._show_here()
