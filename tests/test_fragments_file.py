@@ -15,7 +15,12 @@ from reader.commands.validate import validate
 from reader.core.annotations import DocAnnotations
 from reader.core.model import Document, Span, join_extents
 from reader.core.schema import default_schema
-from reader.files.annotation_file import FORMAT_VERSION, read_file, read_tables, write_file
+from reader.files.annotation_file import (
+    FORMAT_VERSION,
+    read_file,
+    read_tables,
+    write_file,
+)
 from reader.files.project import Project
 from reader.files.store import Store
 from tests.conftest import DATA, SEED_ID, make_project
@@ -167,8 +172,8 @@ def test_validate_names_fragments_that_overlap_or_are_not_pairs(tmp_path):
 
     _write_by_hand(project, overlap)
     problems = [str(p) for p in validate(project)]
-    assert problems == [f"annotations/alice/split.json: s1: fragments {FIRST[0]}-{SECOND[0] + 3};{SECOND[0]}-{SECOND[1]} "
-                        "overlap or are not in text order", "annotations/alice/split.json: r1: span 's1' does not exist"]
+    assert problems == [(f"annotations/alice/split.json: s1: fragments {FIRST[0]}-{SECOND[0] + 3};{SECOND[0]}-{SECOND[1]} "
+                        "overlap or are not in text order"), "annotations/alice/split.json: r1: span 's1' does not exist"]
 
     def not_pairs(data):
         data["spans"]["1"]["fragments"] = [[FIRST[0]], "x"]
@@ -189,8 +194,8 @@ def test_a_file_of_a_newer_layout_opens_read_only_and_validate_says_so(tmp_path)
     loaded = project.store.load("alice", project.corpus.documents["split"], lock=True)
     assert loaded.readonly and "written by a newer reader" in loaded.report[0] and str(path) in loaded.report[0]
     assert [p.what for p in validate(project)] == [
-        f"written by a newer reader (format {FORMAT_VERSION + 1}, this one knows up to {FORMAT_VERSION}): "
-        "checked as far as it can be, opened read-only"]
+        (f"written by a newer reader (format {FORMAT_VERSION + 1}, this one knows up to {FORMAT_VERSION}): "
+        "checked as far as it can be, opened read-only")]
 
 
 def test_show_lists_a_span_in_fragments_once_with_its_pieces(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -139,7 +141,7 @@ def test_join_extents_gives_ordered_pieces_apart_by_text(pieces):
     assert {i for s, e in joined for i in range(s, e)} >= covered  # nothing selected is lost
     for s, e in joined:
         assert s < e and not TEXT[s].isspace() and not TEXT[e - 1].isspace()
-    for (_s, e), (s2, _e) in zip(joined, joined[1:]):
+    for (_s, e), (s2, _e) in itertools.pairwise(joined):
         assert e < s2 and TEXT[e:s2].strip()
 
 

@@ -32,7 +32,15 @@ from itertools import chain
 
 from reader.core.caches import IdCounter, SpanIndex
 from reader.core.history import Change, Edit, History, Overlay
-from reader.core.model import Document, InvariantError, Orphan, Relation, Span, join_extents, now_iso
+from reader.core.model import (
+    Document,
+    InvariantError,
+    Orphan,
+    Relation,
+    Span,
+    join_extents,
+    now_iso,
+)
 from reader.core.schema import Schema
 
 

@@ -11,6 +11,10 @@ Alignment of one document, in this order (each span is used at most once, so it 
 4. the rest: spans only one side has ("only_a", "only_b"). Two spans that overlap with different
    labels and different extents are two one-sided disagreements.
 
+A span in fragments (`Span.fragments`) is compared by its pieces: an exact match needs the same
+fragments, an overlap match shares characters of the pieces (not of the gaps between them), and the
+characters shared are counted over the pieces. A span in one piece compares as it always did.
+
 Links are aligned by the offsets and labels of both ends (and the link's label): an A link and a
 B link are the same link when both their ends are exact matches. Unmatched links with the same head
 (or else the same source) are shown as one "link" disagreement with both sides.
@@ -33,10 +37,35 @@ class Unit(NamedTuple):
     end: int
     label: str
     id: str = ""
+    fragments: tuple[tuple[int, int], ...] = ()
+    """The pieces of a span in fragments (`Span.fragments`), empty for one piece."""
 
     @property
-    def key(self) -> tuple[int, int, str]:
+    def key(self) -> tuple:
+        """Extent and label; with the fragments for a span in pieces (a one-piece key is as it was, so
+        decisions remembered by key before fragments existed still find their disagreements)."""
+        if self.fragments:
+            return (self.start, self.end, self.label, self.fragments)
         return (self.start, self.end, self.label)
+
+    @property
+    def extents(self) -> tuple[tuple[int, int], ...]:
+        return self.fragments or ((self.start, self.end),)
+
+    @property
+    def length(self) -> int:
+        """Characters in the pieces."""
+        return sum(e - s for s, e in self.fragments) if self.fragments else self.end - self.start
+
+    def shared(self, other: Unit) -> int:
+        """Characters this unit's pieces share with `other`'s."""
+        if not self.fragments and not other.fragments:
+            return max(0, min(self.end, other.end) - max(self.start, other.start))
+        return sum(max(0, min(e, f) - max(s, t)) for s, e in self.extents for t, f in other.extents)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) shares a character with one of the pieces."""
+        return any(s < end and start < e for s, e in self.extents)
 
 
 class Link(NamedTuple):
@@ -112,7 +141,9 @@ def _overlap_matches(a: list[Unit], b: list[Unit], into: list) -> tuple[list[Uni
             if ub.start >= ua.end:
                 break
             if ub.end > ua.start and ub.label == ua.label:
-                shared = min(ua.end, ub.end) - max(ua.start, ub.start)
+                shared = ua.shared(ub)
+                if not shared:  # only their gaps meet: pieces of one inside the gap of the other
+                    continue
                 off = abs(ua.start - ub.start) + abs(ua.end - ub.end)
                 ea, eb = (ua.start, ua.end), (ub.start, ub.end)
                 # the order depends on the pair, not on who is A: swapping A and B matches the same
@@ -132,12 +163,12 @@ def _overlap_matches(a: list[Unit], b: list[Unit], into: list) -> tuple[list[Uni
 
 
 def _label_matches(a: list[Unit], b: list[Unit], into: list) -> tuple[list[Unit], list[Unit]]:
-    by_extent: dict[tuple[int, int], list[Unit]] = {}
+    by_extent: dict[tuple, list[Unit]] = {}
     for ub in sorted(b):
-        by_extent.setdefault((ub.start, ub.end), []).append(ub)
+        by_extent.setdefault((ub.start, ub.end, ub.fragments), []).append(ub)
     rest_a = []
     for ua in sorted(a):
-        same = by_extent.get((ua.start, ua.end))
+        same = by_extent.get((ua.start, ua.end, ua.fragments))
         if same:
             into.append((ua, same.pop(0)))
         else:

@@ -15,6 +15,11 @@ so long documents weigh what they contain):
   the documents are one continuum laid end to end in id order;
 - link P/R/F1.
 
+A span in fragments counts by its pieces everywhere: exact match needs all its fragments, overlap
+match shared characters of the pieces, a token is in the span when it shares a character with a
+piece (the attribution between two pieces of a quote is not the quote's), the innermost rule takes
+the span's length as its pieces' characters, and u-alpha's units are the pieces.
+
 Spans are compared as light `Unit` tuples, so that `reader diff` (`review.diff`) can read 10,000
 documents' files without building a `DocAnnotations` for each; the review screen passes its
 `DocAnnotations` through `compare_annotations`.
@@ -56,13 +61,13 @@ def innermost(spans: Iterable[Unit], rank: dict[str, int]) -> str:
     Shortest, because nested spans are more specific (a source inside a claim); equal lengths go to
     the label listed first in the schema.
     """
-    best = min(spans, key=lambda u: (u.end - u.start, rank.get(u.label, len(rank)), u.label), default=None)
+    best = min(spans, key=lambda u: (u.length, rank.get(u.label, len(rank)), u.label), default=None)
     return "O" if best is None else best.label
 
 
 def token_labels(text: str, units: Sequence[Unit], rank: dict[str, int]) -> list[str]:
     """Each token's label, token by token: slow and plain, for the tests and for reading."""
-    return [innermost((u for u in units if u.start < e and s < u.end), rank) for s, e in tokenize(text)]
+    return [innermost((u for u in units if u.overlaps(s, e)), rank) for s, e in tokenize(text)]
 
 
 @dataclass
@@ -95,9 +100,11 @@ def token_confusion(text: str, a: Sequence[Unit], b: Sequence[Unit], labels: Seq
     units = [*a, *b]
     events: list[tuple[int, int, int]] = []  # (position, 0 = end / 1 = start, index in units)
     for i, u in enumerate(units):
-        s, e = widen_to_tokens(text, u.start, u.end, pattern)
-        events.append((s, 1, i))
-        events.append((e, 0, i))
+        pieces = [widen_to_tokens(text, fs, fe, pattern) for fs, fe in u.extents] if u.fragments else [
+            widen_to_tokens(text, u.start, u.end, pattern)]
+        for s, e in merge_extents(pieces) if u.fragments else pieces:  # widened pieces may meet in a token
+            events.append((s, 1, i))
+            events.append((e, 0, i))
     events.sort()
     split = len(a)
     active: tuple[list[Unit], list[Unit]] = ([], [])
@@ -217,8 +224,8 @@ def compare_units(
     length = len(doc.text)
     sections = {}
     for label in counts:
-        ea = merge_extents((u.start, u.end) for u in a if u.label == label)
-        eb = merge_extents((u.start, u.end) for u in b if u.label == label)
+        ea = merge_extents(x for u in a if u.label == label for x in u.extents)
+        eb = merge_extents(x for u in b if u.label == label for x in u.extents)
         sections[label] = (Sections.of(ea, length), Sections.of(eb, length), observed_sum(ea, eb))
     return DocComparison(
         doc_id=doc.id,
@@ -234,7 +241,7 @@ def compare_units(
 
 def units_of(ann: DocAnnotations) -> tuple[list[Unit], list[Link]]:
     """A `DocAnnotations` as units and links (orphans left out: they have no place in the text)."""
-    units = {s.id: Unit(s.start, s.end, s.label, s.id) for s in ann.spans.values()}
+    units = {s.id: Unit(s.start, s.end, s.label, s.id, s.fragments) for s in ann.spans.values()}
     links = [
         Link(units[r.head], units[r.tail], r.label, r.id)
         for r in ann.relations.values()
