@@ -14,11 +14,15 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+import regex
+
 from reader.suggest.layout import Layout
 from reader.suggest.names import Names, Token
 
 if TYPE_CHECKING:
     from reader.suggest.sources import Attribution
+
+_WORD = regex.compile(r"\p{L}+")
 
 Proposal = tuple[int, int, str, str, "tuple[int, int] | None"]
 """(start, end, label, note, the extent of its source or None) of one suggested span."""
@@ -36,39 +40,102 @@ class Claims:
     def statement(self, attr: Attribution, inverted: bool, comma_before: int | None,
                   after: list[Token], ss: int, se: int) -> tuple[int, int] | None:
         """The statement a cue attributes: its clause after the verb, or the sentence before ", X said"."""
-        cues = self.cues
+        cues, text = self.cues, self.text
         span: tuple[int, int] | None = None
+        at_start = text[ss:attr.begin].strip(" \"'“„«»(") == ""
         if attr.kind == "according":
             skip = self.names.np_forward(after, 0)
-            rest = [t for t in after if t[0] >= (skip[-1][1] if skip else attr.cue_end)]
-            if comma_before is None and self.text[ss:attr.cue_start].strip(" \"'“„«(") == "" and rest and rest[0][2] == ",":
-                span = (rest[0][1], se)
+            src_end = max(attr.source[1], attr.cue_end)
+            rest = [t for t in after if t[0] >= max(src_end, skip[-1][1] if skip else attr.cue_end)]
+            if comma_before is None and at_start and rest and rest[0][2] == ",":
+                span = (rest[0][1], se)  # "According to X, A"
+            elif comma_before is None and at_start and rest and self.names.is_word(rest[0][2]):
+                span = (rest[0][0], se)  # "Laut Polizei wurden ..."
             elif comma_before is not None:
-                span = (ss, comma_before)
+                span = (ss, comma_before)  # "A, according to X"
             else:
                 head = self.layout.trim(ss, attr.cue_start)
-                if head[1] > head[0] and self.text[head[1] - 1] == ",":
+                if head[1] > head[0] and text[head[1] - 1] == ",":
                     span = (ss, head[1] - 1)
-        elif inverted:
+
+        elif attr.kind == "after":
+            if comma_before is not None:
+                span = (ss, comma_before)
+            elif at_start:
+                span = (attr.cue_end, se)  # "Der Polizei zufolge wurden ..."
+        elif attr.kind == "self":
+            span = (attr.cue_end, se)  # "Demnach habe ..."
+        elif attr.kind == "tag":
+            span = (ss, comma_before) if comma_before is not None else None
+        elif inverted and not cues.on("verb_second"):
             if comma_before is not None:
                 span = (ss, comma_before)
         else:
             if attr.kind in ("reporting", "that"):
-                for n, (ts, te, w) in enumerate(after[:8]):
-                    if w.lower() == "that":
-                        span = (te, se)
-                        break
-                    if not self.names.is_word(w) and w != ",":
-                        break
-                if span is None and attr.kind == "reporting" and after:
-                    w = after[0][2]
-                    opens = cues.clause_phrases is not None and cues.clause_phrases.match(self.text, after[0][0])
-                    if self.names.is_word(w) and (opens or (w.lower() not in cues.not_clause and not w.lower().endswith("ly"))):
-                        span = (after[0][0], se)
+                span = self._clause_after(attr, after, se)
             if span is None and comma_before is not None and attr.kind in ("reporting", "that"):
                 tail = [t for t in after if self.names.is_word(t[2])]
                 if len(tail) <= 5 and not any(not self.names.is_word(t[2]) and t[2] not in ".!?," for t in after):
                     span = (ss, comma_before)
+        return self._clean(span)
+
+    def _clause_after(self, attr: Attribution, after: list[Token], se: int) -> tuple[int, int] | None:
+        """The clause after a reporting verb: after "that"/"dass", after the verb itself ("said the
+        budget was ..."), or, where the verb comes second (German), after the comma or colon that
+        ends the speaker and the particles ("teilte die Polizei am Montag mit, ...")."""
+        cues = self.cues
+        complementisers = cues.complementisers
+        if cues.on("verb_second"):
+            for n, (ts, te, w) in enumerate(after[:16]):
+                if w in ",:":
+                    rest = after[n + 1 :]
+                    if rest and rest[0][2].lower() in complementisers:
+                        rest = rest[1:]
+                    return (rest[0][0], se) if rest and self.names.is_word(rest[0][2]) else None
+                if w.lower() in complementisers:
+                    return (te, se)
+                if w in ".!?;" or w in cues.closers or (w[0].islower() and w.endswith(("te", "ten")) and n > 0):
+                    return None
+            return None
+        for ts, te, w in after[:8]:
+            if w.lower() in complementisers:
+                return (te, se)
+            if not self.names.is_word(w) and w != ",":
+                break
+        if attr.kind == "reporting" and after:
+            w = after[0][2]
+            opens = cues.clause_phrases is not None and cues.clause_phrases.match(self.text, after[0][0])
+            if self.names.is_word(w) and (opens or (w.lower() not in cues.not_clause and not w.lower().endswith("ly"))):
+                return (after[0][0], se)
+        return None
+
+    def anaphoric(self, attr: Attribution, ss: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """ "Dies gab die Polizei bekannt.": the sentence before (what "Dies" stands for) and the word."""
+        m = _WORD.match(self.text, ss + len(self.text[ss:attr.cue_start]) - len(self.text[ss:attr.cue_start].lstrip()))
+        if m is None or m.group().lower() not in self.cues.anaphora or attr.sentence == 0:
+            return None, None
+        if attr.source[0] < m.end() or len(self.text[m.end():attr.cue_start].split()) > 1:
+            return None, None
+        ps, pe = self.layout.sentence_bounds(attr.sentence - 1)
+        if self.layout.paragraph_of(ps) != self.layout.paragraph_of(ss):
+            return None, None
+        return self._clean((ps, pe)), (m.start(), m.end())
+
+    def around(self, attr: Attribution, ss: int, se: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """A statement with "laut X" or "X zufolge" inside it ("Anschließend sei laut X die
+        Bearbeitung erfolgt"): the part after it, and the part before it when it has two words."""
+        text = self.text
+        if text[ss:attr.begin].strip(" \"'“„«»(") == "":
+            return None, None
+        second = self._clean((max(attr.source[1], attr.cue_end), se))
+        if second is None:
+            return None, None
+        start, end = self.layout.trim(ss, attr.begin, ",;:")
+        first = (start, end) if len(text[start:end].split()) >= 2 and not self.layout.inside_quote(start) else None
+        return (first, second) if first is not None else (second, None)
+
+    def _clean(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """The statement trimmed, or None when it is too short or a quotation crosses its edge."""
         if span is None:
             return None
         start, end = self.layout.trim(span[0], span[1], ".!?;:,")
@@ -84,6 +151,33 @@ class Claims:
             if q_end > start and not (start <= q_open and q_end < end):
                 return None  # a quote crossing the statement's edge: not a clean clause
         return start, end
+
+    def reported(self, stated: set[int], attributed: dict[int, list[Attribution]],
+                 by_sentence: dict[int, tuple[int, int]]) -> list[tuple[int, int, tuple[int, int]]]:
+        """Sentences in reported speech (a subjunctive verb: "Die Lage sei ernst.") right after a
+        sentence whose speaker is known: (start, end, that speaker). `by_sentence` learns them, so a
+        run of such sentences is one speaker's. Never after a paragraph of dialogue (a quote)."""
+        cues, text, layout = self.cues, self.text, self.layout
+        out: list[tuple[int, int, tuple[int, int]]] = []
+        if not cues.subjunctive:
+            return out
+        for si in range(1, len(layout.sent_starts)):
+            speaker = by_sentence.get(si - 1)
+            if speaker is None or si in stated or si in attributed or si in by_sentence:
+                continue
+            start, end = layout.trim(*layout.sentence_bounds(si))
+            if end - start < 8 or text[start] in cues.closers or layout.inside_quote(start):
+                continue
+            if layout.paragraph_of(start) != layout.paragraph_of(layout.sent_starts[si - 1]) and (
+                text[layout.para_starts[layout.paragraph_of(start)]] in cues.closers
+            ):
+                continue
+            words = (m for m in _WORD.finditer(text, start, end) if not layout.inside_quote(m.start()))
+            if any(m.group().lower() in cues.subjunctive for m in words):
+                start, end = layout.trim(start, end, ".!?;:,")
+                out.append((start, end, speaker))
+                by_sentence[si] = speaker
+        return out
 
     def unattributed(self, stated: set[int], attributed: dict[int, list[Attribution]]) -> list[Proposal]:
         """Unattributed sentences: an accusation is an allegation; a number makes a checkable claim.

@@ -40,6 +40,8 @@ from reader.core.errors import UserError
 DEFAULT_CUES_TEXT = resources.files("reader").joinpath("data/suggest.yaml").read_text("utf-8")
 PROJECT_CUES = Path("annotations") / "suggest.yaml"
 SHARED = ("rules", "quote_pairs")
+_MAPPINGS = ("rules", "pronouns", "separable_verbs")
+"""The cue names whose value is a mapping (merged key by key); every other one is a list."""
 """Names that hold for every language (a language section may add to them)."""
 GUESS_CHARS = 4000
 """How much of a document `guess_language` reads."""
@@ -98,9 +100,18 @@ class LanguageCues:
         self.quote_verbs = _words(data.get("quote_verbs"))
         self.according = _phrases(data.get("according_to"))
         self.according_after = _phrases(data.get("according_after"))
+        self.according_noun = _phrases(data.get("according_with_noun"))
         self.tag_cues = _phrases(data.get("tag_cues"))
         self.clause_words = _words(data.get("clause_words"))
+        self.complementisers = _words(data.get("complementisers"))
         self.particles = _words(data.get("verb_particles"))
+        self.auxiliaries = _words(data.get("auxiliaries"))
+        self.coordinators = _words(data.get("coordinators"))
+        self.np_prepositions = _words(data.get("np_prepositions"))
+        self.self_sources = _phrases(data.get("self_sources"))
+        self.anaphora = _words(data.get("anaphora"))
+        self.separable = {str(k).lower(): [str(p).lower() for p in v or ()]
+                          for k, v in (data.get("separable_verbs") or {}).items()}
         self.not_subjects = _words(data.get("not_subjects"))
         self.subjunctive = _words(data.get("subjunctive"))
         self.between = _words(data.get("between_words"))
@@ -123,6 +134,7 @@ class LanguageCues:
         self.cue_re = _phrase_pattern(
             list(self.reporting | self.that_verbs | self.quote_verbs) + list(data.get("according_to") or ())
             + list(data.get("according_after") or ()) + list(data.get("tag_cues") or ())
+            + list(data.get("self_sources") or ()) + list(self.separable) + list(self.according_noun)
         )
         self.accusation_re = _phrase_pattern(data.get("accusations"))
         numbers = _phrase_pattern(data.get("number_words"))
@@ -205,7 +217,7 @@ def _merge_section(base: dict[str, Any], extra: dict[str, Any], known: set[str],
         if key not in known:
             raise CuesError(f"unknown cue {key!r}{where} (known: {', '.join(sorted(known))})", path)
         current = base.get(key)
-        kind = dict if isinstance(current, dict) or (current is None and isinstance(value, dict) and key in ("rules", "pronouns")) else list
+        kind = dict if isinstance(current, dict) or (current is None and isinstance(value, dict) and key in _MAPPINGS) else list
         if not isinstance(value, kind):
             raise CuesError(f"{key!r} must be a {'mapping' if kind is dict else 'list'}", path)
         if key in replace or current is None:

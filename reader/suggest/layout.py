@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import bisect
 
+import regex
+
 from reader.core.text import ABBREVIATIONS, Segmenter
 from reader.suggest.cues import LanguageCues
 from reader.suggest.quotes import find_quotes
+
+
+_ORDINAL_BEFORE = regex.compile(r"(?<![\d.,])\d{1,3}\.\s+$")
+_WORD_AFTER = regex.compile(r"\p{L}+")
 
 
 class Layout:
@@ -37,7 +43,19 @@ class Layout:
         self.paras = list(zip(*segmenter.blocks))
         self.para_starts = [p[0] for p in self.paras]
         self.sent_starts = [0]  # the first sentence holds any whitespace before it
-        self.sent_starts += [start for start, _end in segmenter.sentences() if start > 0]
+        self.sent_starts += [start for start, _end in segmenter.sentences() if start > 0 and not self._ordinal(start)]
+
+    def _ordinal(self, start: int) -> bool:
+        """ "am 5. August", "der 2. Weltkrieg": a number's full stop that marks an ordinal, before a
+        word of the language's `ordinal_words`, does not end a sentence."""
+        words = self.cues.ordinal_words
+        if not words:
+            return False
+        m = _ORDINAL_BEFORE.search(self.text, max(0, start - 8), start)
+        if m is None:
+            return False
+        w = _WORD_AFTER.match(self.text, start)
+        return w is not None and w.group().lower() in words
 
     def sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sent_starts, pos) - 1

@@ -22,6 +22,14 @@ Token = tuple[int, int, str]
 """(start, end, text) of one word."""
 
 _LAST_WORD = regex.compile(r"[\p{L}]+$")
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+"""How a German adjective before its noun ends (kanadischen, neue, ersten)."""
+
+
+def capital(w: str) -> bool:
+    """A word that may be (part of) a name where nouns are capitalised: "Polizei", "el-Baradei",
+    "ndr.de", "3sat" (not "sagte", "die")."""
+    return not w[0].islower() or "." in w or ("-" in w and w.rsplit("-", 1)[-1][:1].isupper())
 
 
 class Names:
@@ -31,6 +39,7 @@ class Names:
         self.text = text
         self.cues = cues
         self.abbreviations = ABBREVIATIONS | cues.abbreviations
+        self.capitalised = cues.on("capitalised_nouns")
 
     def tokens(self, start: int, end: int) -> list[Token]:
         """The words of text[start:end] (the tokenizer's `word` unit), an abbreviation with its stop."""
@@ -71,6 +80,18 @@ class Names:
             toks = toks[cut + 1 :]  # a description before the name, not a name inside "of the ..."
         return toks
 
+    def _lowercase_stops(self, w: str, got: list[Token]) -> bool:
+        """Where nouns are capitalised (German), a lowercase word ends a name unless it is an
+        adjective before a noun ("kanadischen Ermittler") or a connector ("Ministerium für")."""
+        if not self.capitalised or capital(w) or w.lower() in self.cues.connectors:
+            return False
+        return not (got and got[-1][2][:1].isupper() and w.endswith(_ADJECTIVE_ENDINGS))
+
+    def _genitive_back(self, toks: list[Token], i: int, got: list[Token]) -> bool:
+        """ "Sprecher der Polizei": an article after a noun, before the name, opens a genitive."""
+        return bool(got) and i > 0 and toks[i][2].lower() in self.cues.genitive and toks[i - 1][2][:1].isupper() \
+            and self.is_word(toks[i - 1][2]) and toks[i - 1][2].lower() not in self.cues.stop
+
     def np_back(self, toks: list[Token], i: int) -> tuple[list[Token], int]:
         """The noun phrase ending at toks[i], walking back; also the index of the token before it."""
         cues = self.cues
@@ -82,6 +103,10 @@ class Names:
                 break
             if lw in cues.pronouns and not got:
                 return [toks[i]], i - 1
+            if self._genitive_back(toks, i, got):
+                got.append(toks[i])
+                i -= 1
+                continue
             if lw in cues.articles:
                 if got and i > 0 and toks[i - 1][2].lower() in ("of", "for"):
                     got.append(toks[i])  # "spokesperson for the Home Office": the article inside
@@ -89,7 +114,7 @@ class Names:
                     continue
                 i -= 1
                 break
-            if self.adverb(w):
+            if self.adverb(w) or self._lowercase_stops(w, got[-1:] if got else []):
                 break
             if lw in cues.stop and not (
                 lw in cues.connectors and got and i > 0 and toks[i - 1][2][0].isupper() and got[-1][2][0].isupper()
@@ -112,10 +137,18 @@ class Names:
                 break
             if lw in cues.pronouns and not got:
                 return [toks[i]]
+            if lw in cues.genitive and got and got[-1][2][:1].isupper() and i + 1 < len(toks) and toks[i + 1][2][:1].isupper():
+                got.append(toks[i])  # "der Sprecher der Polizei"
+                i += 1
+                continue
             if lw in cues.articles and not (got and got[-1][2].lower() == "of"):
                 break
             if self.adverb(w):
                 break
+            if self.capitalised and not capital(w) and lw not in cues.connectors and not (
+                w.endswith(_ADJECTIVE_ENDINGS) and i + 1 < len(toks) and toks[i + 1][2][:1].isupper()
+            ):
+                break  # German: the lowercase verb after the name
             if lw in cues.stop and not (
                 lw in cues.connectors and got and got[-1][2][0].isupper()
                 and i + 1 < len(toks) and toks[i + 1][2][0].isupper()
@@ -134,6 +167,8 @@ class Names:
         words = [w for _s, _e, w in toks]
         if any(w.lower() in self.cues.group_words for w in words):
             return True
+        if self.cues.group_suffixes and any(w.lower().endswith(self.cues.group_suffixes) for w in words):
+            return True  # Bundesregierung, Staatsanwaltschaft
         if any(len(w) > 1 and w.isupper() and w.isalpha() for w in words):
             return True
         last = words[-1]

@@ -66,7 +66,7 @@ from reader.suggest.pending import (
     restore,
     suggestions_at,
 )
-from reader.suggest.quotes import quote_kind
+from reader.suggest.quotes import Quote, quote_kind
 from reader.suggest.sources import Attribution, Sources
 
 __all__ = [
@@ -74,6 +74,9 @@ __all__ = [
     "forget_accepted", "load_cues", "merge_cues", "pending_relations", "pending_spans", "prune",
     "reject", "restore", "suggest", "suggest_into", "suggestions_at",
 ]
+
+SCARE_WORDS = 3
+"""A partial quote of at most this many words with no speaker found is not suggested (`scare_quotes`)."""
 
 Key = tuple[int, int, str]
 """(start, end, label): one suggested span, the same whichever rule finds it first."""
@@ -109,6 +112,22 @@ class _Rules:
             self.notes[key] = note
         return key
 
+    def _source(self, extent: tuple[int, int], note: str) -> Key:
+        """A source span; a pronoun standing for a name says which (`pronoun_sources`)."""
+        named = self.sources.stands_for.get(extent)
+        if named is not None:
+            note += f"; '{self.text[extent[0]:extent[1]]}' stands for {self.text[named[0]:named[1]]}"
+        return self._span(*extent, "source", note)
+
+    def _scare_quote(self, q: Quote) -> bool:
+        """A few words in quotation marks inside the writer's sentence, with nobody speaking them:
+        a title, a name or scare quotes ('fact-finding' trip), not a quotation."""
+        inner = self.text[q.start:q.end]
+        if len(inner.split()) > SCARE_WORDS or any(p in inner for p in ".,!?;:…") or q.cont is not None:
+            return False
+        before = self.text[max(0, q.open - 3):q.open].strip()
+        return not (before.endswith(":") or q.open == self.layout.sent_starts[self.layout.sentence_of(q.open)])
+
     def run(self) -> None:
         cues, text, quotes = self.cues, self.text, self.layout.quotes
         attrs = self.sources.attributions() if cues.on("sources") or cues.on("indirect") else []
@@ -127,9 +146,12 @@ class _Rules:
             if not accusing and cues.on("allegations") and cues.accusation_re is not None:
                 accusing = cues.accusation_re.search(text, *a.content) is not None
             label = "allegation" if accusing else "claim"
-            head = self._span(*a.content, label, f"suggested: statement attributed by '{text[a.cue_start:a.cue_end]}'")
-            if cues.on("sources"):
-                self.links.append((head, self._span(*a.resolved, "source", "suggested: named at a reporting cue")))  # type: ignore[misc]
+            note = f"suggested: statement attributed by '{text[a.cue_start:a.cue_end]}'"
+            for part in (a.content, a.more):
+                if part is not None:
+                    head = self._span(*part, label, note)
+                    if cues.on("sources"):
+                        self.links.append((head, self._source(a.resolved, "suggested: named at a reporting cue")))  # type: ignore[arg-type]
             stated.add(a.sentence)
         quote_sources: list[tuple[int, int] | None] = []
         for qi, q in enumerate(quotes):
@@ -143,13 +165,21 @@ class _Rules:
             if cont is not None and quote_sources[cont] is None:
                 quote_sources[cont] = quote_sources[qi]
         for q, source in zip(quotes, quote_sources):
+            if source is None and cues.on("scare_quotes") and self._scare_quote(q):
+                continue
             head = self._span(q.start, q.end, "quote", "suggested: between quotation marks", {"kind": quote_kind(text, q)})
             if source is not None and cues.on("sources"):
-                self.links.append((head, self._span(*source, "source", "suggested: speaker of a quote")))
+                self.links.append((head, self._source(source, "suggested: speaker of a quote")))
+        if cues.on("subjunctive_claims") and cues.on("indirect"):
+            for start, end, source in self.claims.reported(stated, attributed, by_sentence):
+                head = self._span(start, end, "claim", "suggested: reported speech (subjunctive) after an attribution")
+                if cues.on("sources"):
+                    self.links.append((head, self._source(source, "suggested: speaker of the sentence before")))
+                stated.add(self.layout.sentence_of(start))
         for start, end, label, note, source in self.claims.unattributed(stated, attributed):
             head = self._span(start, end, label, note)
             if source is not None:
-                self.links.append((head, self._span(*source, "source", "suggested: named at a reporting cue")))
+                self.links.append((head, self._source(source, "suggested: named at a reporting cue")))
 
 
 def suggest(document: Document | str, cues: Cues | LanguageCues | None = None, schema: Schema | None = None) -> Suggestions:

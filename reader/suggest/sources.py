@@ -31,7 +31,7 @@ class Attribution:
     cue_start: int
     cue_end: int
     kind: str
-    """reporting | that | quote | according"""
+    """reporting | that | quote | according ("laut X") | after ("X zufolge") | tag ("..., so X")"""
     sentence: int
     source: tuple[int, int]
     pronoun: str | None
@@ -39,6 +39,8 @@ class Attribution:
     begin: int
     """Start of the attribution as a whole (its source or its cue, whichever comes first)."""
     content: tuple[int, int] | None = None
+    more: tuple[int, int] | None = None
+    """The second part of a statement the attribution sits inside ("Die Lage ist laut Polizei ernst")."""
     resolved: tuple[int, int] | None = None
 
 
@@ -51,6 +53,8 @@ class Sources:
         self.claims = claims
         self.text = layout.text
         self.cues = layout.cues
+        self.stands_for: dict[tuple[int, int], tuple[int, int]] = {}
+        """A pronoun source's extent -> the name it stands for (with `pronoun_sources`)."""
 
     def attributions(self) -> list[Attribution]:
         """Every reporting cue outside quotes with the source it names, in text order."""
@@ -60,66 +64,215 @@ class Sources:
         for m in cues.cue_re.finditer(self.text):
             if self.layout.inside_quote(m.start()):
                 continue
-            attr = self._attribution(m.start(), m.end(), " ".join(m.group().lower().split()))
+            previous = out[-1] if out else None
+            attr = self._attribution(m.start(), m.end(), " ".join(m.group().lower().split()), previous)
             if attr is not None:
                 out.append(attr)
         return out
 
-    def _attribution(self, cs: int, ce: int, cue: str) -> Attribution | None:
-        cues = self.cues
-        kind = ("according" if cue in cues.according else "reporting" if cue in cues.reporting
+    def _attribution(self, cs: int, ce: int, cue: str, previous: Attribution | None = None) -> Attribution | None:
+        cues, names = self.cues, self.names
+        if cue in cues.according_noun:
+            return self._noun_attribution(cs, ce, previous)
+        kind = ("according" if cue in cues.according else "after" if cue in cues.according_after
+                else "tag" if cue in cues.tag_cues else "self" if cue in cues.self_sources
+                else "reporting" if cue in cues.reporting or cue in cues.separable
                 else "that" if cue in cues.that_verbs else "quote")
         si = self.layout.sentence_of(cs)
         ss, se = self.layout.sentence_bounds(si)
-        before = self.names.tokens(max(ss, cs - WINDOW), cs)
-        after = self.names.tokens(ce, min(se, ce + WINDOW))
+        before = names.tokens(max(ss, cs - WINDOW), cs)
+        after = names.tokens(ce, min(se, ce + WINDOW))
+        if cue in cues.separable and not self._particle_follows(after, cues.separable[cue]):
+            return None  # "gab es keine": not "gab ... bekannt"
+        if kind == "self":  # "Demnach ...": the cue names the source it refers to
+            if before and names.is_word(before[-1][2]):
+                return None
+            attr = Attribution(cs, ce, kind, si, (cs, ce), None, True, cs)
+            if cues.on("indirect"):
+                attr.content = self.claims.statement(attr, True, None, after, ss, se)
+            return attr
         np: list[Token] = []
-        inverted = kind == "according"
+        inverted = kind in ("according", "tag")
         comma_before: int | None = None
-        if not inverted:
-            j = len(before) - 1
-            skipped = 0
-            while j >= 0 and (before[j][2].lower() in cues.between or self.names.adverb(before[j][2])) and skipped < 3:
-                j, skipped = j - 1, skipped + 1
-            if j < 0 or not self.names.is_word(before[j][2]):
-                punct = before[j][2] if j >= 0 else ""
-                if punct == ")":
-                    k = j - 1
-                    while k >= 0 and before[k][2] != "(" and j - k < 10:
-                        k -= 1
-                    if k >= 0 and before[k][2] == "(":
-                        np, _ = self.names.np_back(before, k - 1)
-                elif punct == "," and not skipped:
-                    np, comma_before = self._apposition(before, j)
-                if not np:
-                    inverted = True
-                    comma_before = before[j][0] if punct == "," else None
-            else:
-                np, k = self.names.np_back(before, j)
-                if np and k >= 0 and before[k][2] == ",":
-                    comma_before = before[k][0]
+        coordinated = self._coordinated(before, ss, previous, si)
+        if isinstance(coordinated, tuple) and previous is not None:  # "X sagte ... und ergänzte, ..."
+            attr = Attribution(cs, ce, kind, si, previous.source, previous.pronoun, previous.group, cs)
+            if cues.on("indirect"):
+                attr.content = self.claims.statement(attr, False, None, after, ss, se)
+            return attr
+        if coordinated:  # "Er legte sein Amt nieder und verkündete, ..."
+            np = coordinated  # type: ignore[assignment]
+        elif kind == "tag":  # "..., so der Sprecher."
+            if not before or before[-1][2] != ",":
+                return None
+            comma_before = before[-1][0]
+        elif kind == "after":  # "der Polizei zufolge"
+            np, k = names.np_back(before, len(before) - 1)
+            if np and k >= 0 and before[k][2] == ",":
+                comma_before = before[k][0]
+        elif not inverted:
+            np, comma_before, inverted = self._subject_before(before)
         if inverted:
             if kind == "quote":
                 return None
-            np = self.names.np_forward(after, 0)
+            np = names.np_forward(after, 0)
             rest = [t for t in after if np and t[0] >= np[-1][1]]
-            if rest and self.names.is_word(rest[0][2]) and not (
-                rest[0][2].lower() in cues.not_clause or self.names.adverb(rest[0][2])
+            if not cues.on("verb_second") and rest and names.is_word(rest[0][2]) and not (
+                rest[0][2].lower() in cues.not_clause or names.adverb(rest[0][2])
             ):
                 return None  # ", told a story that ...": not "..., said X"
-            if np and not self.names.proper(np):  # "said the group's leader, Omar Khalid": the name
+            if kind == "tag" and rest and names.is_word(rest[0][2]) and rest[0][2].lower() not in cues.stop:
+                return None  # ", so viele Menschen wie nie": not a source
+            if np and not names.proper(np):  # "said the group's leader, Omar Khalid": the name
                 if rest and rest[0][2] == ",":
-                    name = self.names.np_forward(rest, 1)
-                    if name and self.names.proper(name):
+                    name = names.np_forward(rest, 1)
+                    if name and names.proper(name) and not names.capitalised:
                         np = name
         if not np:
             return None
         source = (np[0][0], np[-1][1])
         first = np[0][2].lower()
         pronoun = first if len(np) == 1 and first in cues.pronouns else None
-        attr = Attribution(cs, ce, kind, si, source, pronoun, self.names.is_group(np), min(cs, source[0]))
+        attr = Attribution(cs, ce, kind, si, source, pronoun, names.is_group(np), min(cs, source[0]))
         if cues.on("indirect"):
             attr.content = self.claims.statement(attr, inverted, comma_before, after, ss, se)
+            if attr.content is None and kind in ("according", "after") and comma_before is None:
+                attr.content, attr.more = self.claims.around(attr, ss, se)
+            if attr.content is None and cues.anaphora:
+                attr.content, attr.more = self.claims.anaphoric(attr, ss)
+                if attr.content is None:
+                    attr.more = None
+        return attr
+
+    @staticmethod
+    def _particle_follows(after: list[Token], particles: list[str]) -> bool:
+        """One of a separable verb's particles ends its clause: "teilte die Polizei am Montag mit"."""
+        for _s, _e, w in after[:20]:
+            if w in ",;:.!?":
+                return False
+            if w.lower() in particles:
+                return True
+        return False
+
+    def _coordinated(self, before: list[Token], ss: int, previous: Attribution | None,
+                     si: int) -> tuple[int, int] | list[Token] | None:
+        """ "X dankte den Menschen und ergänzte, ...": the second verb's speaker is the first's, the
+        attribution before it in the sentence, or (where nouns are capitalised, so a name ends at
+        the verb) the name that opens the sentence."""
+        cues, names = self.cues, self.names
+        if not before or before[-1][2].lower() not in cues.coordinators:
+            return None
+        if previous is not None and previous.sentence == si:
+            return previous.source
+        if names.capitalised:
+            np = names.np_forward(before, 0)
+            if np and np[0][2].lower() not in cues.not_subjects and (np[0][0] - ss < 8):
+                return np
+        return None
+
+    def _subject_before(self, before: list[Token]) -> tuple[list[Token], int | None, bool]:
+        """The speaker before a verb ("X said", "X, director at Y, said", "X (HRW) said"): its
+        tokens, the comma before it, and whether to look after the verb instead ("..., said X";
+        in a verb-second language also "Am Montag sagte der Minister")."""
+        cues, names = self.cues, self.names
+        np: list[Token] = []
+        comma_before: int | None = None
+        j = len(before) - 1
+        skipped = 0
+        while j >= 0 and (before[j][2].lower() in cues.between or names.adverb(before[j][2])) and skipped < 3:
+            j, skipped = j - 1, skipped + 1
+        if j < 0 or not names.is_word(before[j][2]):
+            punct = before[j][2] if j >= 0 else ""
+            if punct == ")":
+                k = j - 1
+                while k >= 0 and before[k][2] != "(" and j - k < 10:
+                    k -= 1
+                if k >= 0 and before[k][2] == "(":
+                    np, _ = names.np_back(before, k - 1)
+            elif punct == "," and not skipped:
+                np, comma_before = self._apposition(before, j)
+            if not np:
+                return [], before[j][0] if punct == "," else None, True
+            return np, comma_before, False
+        np, k = names.np_back(before, j)
+        if k >= 0 and before[k][2].lower() in cues.clause_words:  # "..., wie die Polizei mitteilte"
+            k -= 1
+        if np and k >= 0 and before[k][2] == ",":
+            comma_before = before[k][0]
+        if cues.on("verb_second"):
+            return self._verb_second_subject(before, np, k, comma_before)
+        return np, comma_before, False
+
+    def _verb_second_subject(self, before: list[Token], np: list[Token], k: int,
+                             comma_before: int | None) -> tuple[list[Token], int | None, bool]:
+        """Where the finite verb comes second (German), the phrase before it is the speaker only
+        when it opens the clause ("Der Sprecher sagte", "wie der Sprecher mitteilte"); after a
+        fronted phrase ("Am Montag sagte der Minister") the speaker follows the verb; with a
+        participle ("Die Partei hat sich ... geäußert") the speaker stands at the auxiliary."""
+        cues, names = self.cues, self.names
+        c = len(before)
+        while c > 0 and before[c - 1][2] not in ",;:()" and before[c - 1][2] not in cues.closers:
+            c -= 1
+        def opens_clause(phrase: list[Token], k: int) -> bool:
+            return bool(phrase) and phrase[0][2].lower() not in cues.not_subjects and (
+                k < c or (k == c and before[k][2].lower() in cues.clause_words) or (k == c - 1 and before[k][2] == ",")
+            )
+        for _ in range(2):  # "Ein Regierungssprecher in Berlin sagte": a phrase inside the name
+            if opens_clause(np, k) or not np or k < 1 or before[k][2].lower() not in cues.np_prepositions:
+                break
+            head, k2 = names.np_back(before, k - 1)
+            if not head:
+                break
+            np, k = head + [before[k]] + np, k2
+        if opens_clause(np, k):
+            return np, comma_before, False
+        if c < len(before) and before[c][2].lower() in cues.clause_words:  # "Wie die NATO am Montag mitteilte"
+            subject = names.np_forward(before, c + 1)
+            if subject and subject[0][2].lower() not in cues.not_subjects:
+                comma = before[c - 1][0] if c > 0 and before[c - 1][2] == "," else None
+                return subject, comma, False
+        for i in range(len(before) - 2, c - 1, -1):
+            if before[i][2].lower() in cues.auxiliaries:
+                subject, k2 = names.np_back(before, i - 1)
+                if opens_clause(subject, k2):
+                    return subject, None, False
+                subject = names.np_forward(before[: len(before) - 1], i + 1)
+                if subject and before[i + 1][2].lower() not in cues.not_subjects:
+                    return subject, None, False
+                break
+        return [], None, True  # the speaker follows the verb
+
+    def _noun_attribution(self, cs: int, ce: int, previous: Attribution | None) -> Attribution | None:
+        """ "nach Angaben der Polizei" (the phrase after the cue) or "seiner Meinung nach" (before
+        it): an attribution only when that phrase holds one of the `source_nouns`."""
+        names, nouns = self.names, self.cues.source_nouns
+        si = self.layout.sentence_of(cs)
+        ss, se = self.layout.sentence_bounds(si)
+        after = names.tokens(ce, min(se, ce + WINDOW))
+        before = names.tokens(max(ss, cs - WINDOW), cs)
+
+        def has_noun(np: list[Token]) -> bool:
+            return any(w.lower().endswith(n) for _s, _e, w in np for n in nouns)
+
+        np = names.np_forward(after, 0)
+        if np and has_noun(np):
+            start = next(t[0] for t in after if t[0] >= ce)  # the article too: "nach den Angaben"
+            return self._attribution_with(cs, ce, "according", si, (start, np[-1][1]), np, after, ss, se)
+        np, k = names.np_back(before, len(before) - 1)
+        if np and has_noun(np):
+            first = before[k + 1][0] if k + 1 < len(before) else np[0][0]
+            comma = before[k][0] if k >= 0 and before[k][2] == "," else None
+            return self._attribution_with(cs, ce, "after", si, (first, np[-1][1]), np, after, ss, se, comma)
+        return None
+
+    def _attribution_with(self, cs: int, ce: int, kind: str, si: int, source: tuple[int, int], np: list[Token],
+                          after: list[Token], ss: int, se: int, comma: int | None = None) -> Attribution:
+        """An "according" or "after" attribution with its source found, and its statement."""
+        attr = Attribution(cs, ce, kind, si, source, None, True, min(cs, source[0]))
+        if self.cues.on("indirect"):
+            attr.content = self.claims.statement(attr, True, comma, after, ss, se)
+            if attr.content is None and comma is None:
+                attr.content, attr.more = self.claims.around(attr, ss, se)
         return attr
 
     def _apposition(self, toks: list[Token], j: int) -> tuple[list[Token], int | None]:
@@ -139,13 +292,20 @@ class Sources:
     def resolve(self, attrs: list[Attribution]) -> None:
         """A pronoun stands for the nearest fitting named source before it (he/she: a person, they: a group)."""
         last: dict[str, tuple[int, int]] = {}
+        own = self.cues.on("pronoun_sources")
         for a in attrs:
             if a.pronoun is None:
                 a.resolved = a.source
-                last["group" if a.group else "person"] = a.source
+                last["group" if a.group else "person"] = last["any"] = a.source
                 continue
             fits = last.get(self.cues.pronouns[a.pronoun])
-            a.resolved = fits if fits is not None and a.source[0] - fits[0] < 20 * WINDOW else a.source
+            if fits is None or a.source[0] - fits[0] >= 20 * WINDOW:
+                a.resolved = a.source
+            elif own:  # the pronoun is the source span, noted with the name it stands for
+                a.resolved = a.source
+                self.stands_for[a.source] = fits
+            else:
+                a.resolved = fits
 
     def quote_source(self, qi: int, q: Quote, attrs: list[Attribution], cue_starts: list[int],
                      quote_sources: list[tuple[int, int] | None],
