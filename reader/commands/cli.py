@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from reader.core.errors import UserError
 from reader.files.project import Project, default_annotator
 
-COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "validate", "stats", "show")
+COMMANDS = ("annotate", "export", "import", "diff", "review", "suggest", "train", "validate", "stats", "show")
 EXPORT_FORMATS = ("jsonl", "spacy", "conll", "brat", "doccano", "labelstudio", "w3c", "webanno", "csv", "prodigy")
 IMPORT_FORMATS = ("jsonl", "txt", "md", "brat", "doccano", "labelstudio", "prodigy", "conll", "webanno")
 
@@ -105,7 +105,16 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--evaluate", metavar="ANNOTATOR",
                    help="write nothing: score fresh suggestions against this annotator's files")
     p.add_argument("--json", action="store_true", help="with --evaluate: the scores as JSON")
+    p.add_argument("--model", metavar="NAME", help="a model trained by 'reader train': its ghosts, merged with the rules")
     p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("train", parents=[common], help="train a span tagger per label and a link model on the annotations")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--annotator", metavar="NAME")
+    who.add_argument("--gold", action="store_true", help="train on the adjudicated set")
+    p.add_argument("--done-only", action="store_true", help="only the documents marked done")
+    p.add_argument("--name", metavar="MODEL", help="saved as annotations/models/MODEL/ (default: the annotator's name)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("validate", parents=[common], help="check every annotation file")
     p.set_defaults(func=cmd_validate)
@@ -234,7 +243,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         for error in project.corpus.errors:
             print(f"reader: {error}", file=sys.stderr)
     skipped = 0
-    for outcome in suggest_documents(project, annotator_of(args), args.doc_ids):
+    for outcome in suggest_documents(project, annotator_of(args), args.doc_ids, model=args.model):
         for note in outcome.notes:
             print(f"reader: {note}", file=sys.stderr)
         if outcome.report is None:
@@ -248,12 +257,72 @@ def _evaluate_suggestions(project: Project, args: argparse.Namespace) -> int:
     """`reader suggest --evaluate ANNOTATOR`: the scores of the suggestions; nothing is written."""
     from reader.review.suggestion_scores import format_scores, score_project
 
-    scores = score_project(project, args.evaluate, args.doc_ids, progress=sys.stderr.isatty())
+    if args.model is not None:
+        scores = _score_model(project, args.evaluate, args.model, args.doc_ids)
+    else:
+        scores = score_project(project, args.evaluate, args.doc_ids, progress=sys.stderr.isatty())
     if args.json:
         print(json.dumps(scores.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
     else:
         sys.stdout.write(format_scores(scores))
     return 0
+
+
+def _score_model(project: Project, annotator: str, model: str, doc_ids: list[str]):  # -> SuggestionScores
+    """`--evaluate ANNOTATOR --model NAME`: the model's merged suggestions scored like the rules'
+    (`score_project`), on every document the annotator has a file for (or `doc_ids`); nothing written."""
+    from reader.core.progress import track
+    from reader.review.suggestion_scores import SuggestionScores, score_document, side
+    from reader.suggest.cues import load_cues
+    from reader.suggest.trained import TrainedModel
+
+    trained = TrainedModel.load(project.path, model)
+    store, corpus = project.store, project.corpus
+    store.path(annotator, "x")
+    if annotator not in store.annotators():
+        raise UserError(f"no annotator {annotator!r} in {store.root} (annotators: {', '.join(store.annotators()) or 'none yet'})")
+    files = {p.stem for p in store.files(annotator)}
+    for doc_id in doc_ids:
+        if doc_id not in files:
+            raise UserError(f"annotator {annotator!r} has no file for document {doc_id!r}")
+    result = SuggestionScores(annotator, list(project.schema.label_names))
+    result.notes.append(f"model {trained.name} merged with the rules")
+    docs = [corpus.get(d) for d in doc_ids] if doc_ids else [corpus.documents[d] for d in corpus.ids if d in files]
+    cues = load_cues(project.path)
+    for doc in track(docs, "scoring suggestions", threshold=5):
+        loaded = store.load(annotator, doc)
+        result.notes.extend(loaded.report)
+        ann = loaded.annotations
+        found = trained.predict(doc, cues, project.schema).suggestions
+        ref = side(ann.spans.values(), ann.relations.values(), result.labels)
+        result.add(score_document(doc.id, ref, side(found.spans, found.relations, result.labels), result.labels))
+    return result
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train on the annotator's (or the gold's) documents; one line per step's outcome, the card's path."""
+    from reader.suggest.training import train_project
+
+    project = Project(args.project).require()
+    annotator = "gold" if args.gold else annotator_of(args)
+    report = train_project(project, annotator, done_only=args.done_only, name=args.name, progress=sys.stderr.isatty())
+    for note in report.notes:
+        print(f"reader: {note}", file=sys.stderr)
+    info = report.info
+    model = (info["held_out"] or {}).get("model")
+    figures = ""
+    if model:
+        src = model["per_label"].get("source", {}).get("overlap_f1")
+        figures = (f"; held-out ({info['held_out_documents']} documents): source F1 {_two(src)}, "
+                   f"content F1 {_two(model['content']['overlap_f1'])}, links F1 {_two(model['links']['f1'])}")
+    print(f"trained {report.name} on {info['train_documents']} documents of {annotator} "
+          f"({', '.join(info['labels_seen'])}) in {info['seconds']:.0f} s{figures}")
+    print(f"model and card: {report.path}")
+    return 0
+
+
+def _two(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
