@@ -1,13 +1,17 @@
-"""What the annotation app and the review app share: plain-text messages, save reports, quitting
-that waits for the last save, and help generated from the keymap in force."""
+"""What the annotation app and the review app share: plain-text messages, one toast at a time for
+news, save reports, quitting that waits for the last save, help generated from the keymap in force,
+and a footer that keeps Help and Quit on an 80-column screen."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
+from textual.containers import HorizontalGroup
+from textual.notifications import Notify, SeverityLevel
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from reader.files.keymap import KEYMAP_DIR, Keymap
 from reader.tui.help import HelpRow, HelpScreen
@@ -20,6 +24,63 @@ def short_path(path: str) -> str:
         return p.stem
     home = str(Path.home())
     return "~" + path[len(home):] if path.startswith(home + "/") else path
+
+
+class KeyFooter(Footer):
+    """Textual's footer with Help and Quit pinned at its right end, beside the palette key, and only
+    whole keys to their left.
+
+    Textual lays the keys out in binding order (the focused widget's first, the app's last) and cuts
+    whatever passes the right edge, so at 80 columns Help and Quit, the keys a newcomer looks for,
+    were the ones cut, and the last key shown was cut in half. Here they are docked right, and the
+    keys that do not fit in full before them are hidden (all of them are in help and the palette)."""
+
+    PINNED = ("app.help", "help", "app.quit", "quit")
+    """The actions whose keys stay in view at any width."""
+
+    DEFAULT_CSS = """
+    KeyFooter #pinned {
+        dock: right;
+        width: auto;
+        height: 1;
+        border-left: vkey $foreground 20%;
+        FooterKey.-command-palette { dock: none; border-left: none; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        pinned: list[FooterKey] = []
+        last: list[FooterKey] = []
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action in self.PINNED:
+                pinned.append(widget)
+            elif isinstance(widget, FooterKey) and widget.has_class("-command-palette"):
+                last.append(widget)
+            else:
+                yield widget
+        if pinned or last:
+            yield HorizontalGroup(*pinned, *last, id="pinned")
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self._fit)
+
+    def recompose(self):  # type: ignore[override]
+        done = super().recompose()
+        self.call_after_refresh(self._fit)
+        return done
+
+    def _fit(self) -> None:
+        """Hide the flowing keys from the first one that would not fit whole before the pinned ones."""
+        pinned = self.query("#pinned")
+        room = self.size.width - (sum(w.outer_size.width for w in pinned) if pinned else 0)
+        used = 0
+        for key in self.query_children(FooterKey):
+            used += key.render().cell_len + key.styles.margin.width
+            key.display = used <= room
 
 
 class KeyedApp(App):
@@ -38,6 +99,30 @@ class KeyedApp(App):
         paths, and as markup "[/x]" raises MarkupError when the toast is drawn (the app dies) and
         "[sic]" vanishes. Forced, not only defaulted: `Widget.notify` passes markup=True on to here."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """One toast at a time for news: a new information toast replaces the one shown (ten fast
+        undos are one toast that updates, not ten stacked over the screen), and a warning or error
+        replaces only its own repeat; other warnings and errors stay until their time is up.
+
+        (Runs beside Textual's own handler, which adds `event.notification` and redraws the toasts
+        after this: the order does not matter, the new one is never removed here.)"""
+        new = event.notification
+        for old in list(self._notifications):
+            if old.identity != new.identity and (
+                old.severity == new.severity == "information"
+                or (old.severity, old.title, old.message) == (new.severity, new.title, new.message)
+            ):
+                self._unnotify(old, refresh=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's own notice ("Press [b]ctrl+q[/b] to quit the app", in textual/app.py) is
+        markup, which `notify` here never renders; the same notice in plain words, with the quit key
+        the keymap gives."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit (ctrl+c does not quit).", title="Do you want to quit?")
+                return
 
     def _report_save(self, error: str | None) -> None:
         """Called from the autosave thread."""
