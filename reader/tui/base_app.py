@@ -64,19 +64,20 @@ class KeyFooter(Footer):
     def on_resize(self) -> None:
         self._fit()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Footer's own on_mount runs too (Textual calls each class's handler)
         self.call_after_refresh(self._fit)
 
-    def recompose(self):  # type: ignore[override]
-        done = super().recompose()
+    async def recompose(self) -> None:
+        """Textual recomposes the footer whenever the active bindings change."""
+        await super().recompose()
         self.call_after_refresh(self._fit)
-        return done
 
     def _fit(self) -> None:
-        """Hide the flowing keys from the first one that would not fit whole before the pinned ones."""
-        pinned = self.query("#pinned")
-        room = self.size.width - (sum(w.outer_size.width for w in pinned) if pinned else 0)
+        """Hide the flowing keys from the first one that would not fit whole before the pinned ones
+        (widths from what each key draws, so the result does not wait for a layout)."""
+        room = self.size.width
+        for group in self.query_children("#pinned"):
+            room -= sum(key.render().cell_len for key in group.query_children(FooterKey)) + 1  # + its border
         used = 0
         for key in self.query_children(FooterKey):
             used += key.render().cell_len + key.styles.margin.width
