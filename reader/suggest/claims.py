@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from reader.suggest.sources import Attribution
 
 _WORD = regex.compile(r"\p{L}+")
+REPORTED_BACK = 1
+"""How many sentences back a sentence in reported speech looks for its speaker."""
 
 Proposal = tuple[int, int, str, str, "tuple[int, int] | None"]
 """(start, end, label, note, the extent of its source or None) of one suggested span."""
@@ -67,7 +69,7 @@ class Claims:
             span = (attr.cue_end, se)  # "Demnach habe ..."
         elif attr.kind == "tag":
             span = (ss, comma_before) if comma_before is not None else None
-        elif inverted and not cues.on("verb_second"):
+        elif inverted and (comma_before is not None or not cues.on("verb_second")):
             if comma_before is not None:
                 span = (ss, comma_before)
         else:
@@ -86,7 +88,14 @@ class Claims:
         cues = self.cues
         complementisers = cues.complementisers
         if cues.on("verb_second"):
-            for n, (ts, te, w) in enumerate(after[:16]):
+            for n, (ts, te, w) in enumerate(after[:24]):  # "gab der Leiter, Andreas Huber, bekannt, dass"
+                if w in ".!?;:" or w in cues.closers:
+                    break
+                if w.lower() in complementisers:
+                    return (te, se)
+            particles = cues.separable.get(self.text[attr.cue_start:attr.cue_end].lower(), ())
+            skip = next((n + 1 for n, t in enumerate(after[:24]) if t[2].lower() in particles), 0)
+            for n, (ts, te, w) in enumerate(after[skip:skip + 16], skip):
                 if w in ",:":
                     rest = after[n + 1 :]
                     if rest and rest[0][2].lower() in complementisers:
@@ -121,6 +130,14 @@ class Claims:
             return None, None
         return self._clean((ps, pe)), (m.start(), m.end())
 
+    def whole_sentence(self, ss: int, se: int) -> tuple[int, int] | None:
+        """A sentence whose verb reports but takes no clause ("Die EU fordert seit Jahren eine
+        bessere Bekämpfung der Korruption."): the whole sentence, when no quotation is in it."""
+        i = bisect.bisect_left(self.layout.quote_opens, ss)
+        if i < len(self.layout.quotes) and self.layout.quote_opens[i] < se:
+            return None
+        return self._clean((ss, se))
+
     def around(self, attr: Attribution, ss: int, se: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """A statement with "laut X" or "X zufolge" inside it ("Anschließend sei laut X die
         Bearbeitung erfolgt"): the part after it, and the part before it when it has two words."""
@@ -153,31 +170,47 @@ class Claims:
         return start, end
 
     def reported(self, stated: set[int], attributed: dict[int, list[Attribution]],
-                 by_sentence: dict[int, tuple[int, int]]) -> list[tuple[int, int, tuple[int, int]]]:
-        """Sentences in reported speech (a subjunctive verb: "Die Lage sei ernst.") right after a
-        sentence whose speaker is known: (start, end, that speaker). `by_sentence` learns them, so a
-        run of such sentences is one speaker's. Never after a paragraph of dialogue (a quote)."""
+                 by_sentence: dict[int, tuple[int, int]]) -> list[tuple[int, int, tuple[int, int] | None]]:
+        """Sentences in reported speech (a subjunctive verb: "Die Lage sei ernst.") outside quotes:
+        (start, end, speaker). The speaker is that of the nearest sentence before it, up to
+        `REPORTED_BACK` sentences back in its paragraph or the one before (`by_sentence` learns
+        them, so a run of such sentences is one speaker's), never across a paragraph of dialogue;
+        with none found, a sentence whose verb is unmistakably reported (`subjunctive_strong`: "sei",
+        "habe") is still a claim, without a source."""
         cues, text, layout = self.cues, self.text, self.layout
-        out: list[tuple[int, int, tuple[int, int]]] = []
+        out: list[tuple[int, int, tuple[int, int] | None]] = []
         if not cues.subjunctive:
             return out
-        for si in range(1, len(layout.sent_starts)):
-            speaker = by_sentence.get(si - 1)
-            if speaker is None or si in stated or si in attributed or si in by_sentence:
+        for si in range(len(layout.sent_starts)):
+            if si in stated or si in attributed or si in by_sentence:
                 continue
             start, end = layout.trim(*layout.sentence_bounds(si))
             if end - start < 8 or text[start] in cues.closers or layout.inside_quote(start):
                 continue
-            if layout.paragraph_of(start) != layout.paragraph_of(layout.sent_starts[si - 1]) and (
-                text[layout.para_starts[layout.paragraph_of(start)]] in cues.closers
-            ):
+            words = [m.group().lower() for m in _WORD.finditer(text, start, end) if not layout.inside_quote(m.start())]
+            if not any(w in cues.subjunctive for w in words):
                 continue
-            words = (m for m in _WORD.finditer(text, start, end) if not layout.inside_quote(m.start()))
-            if any(m.group().lower() in cues.subjunctive for m in words):
-                start, end = layout.trim(start, end, ".!?;:,")
-                out.append((start, end, speaker))
+            speaker = self._speaker_before(si, by_sentence)
+            if speaker is None and not any(w in cues.subjunctive_strong for w in words):
+                continue
+            start, end = layout.trim(start, end, ".!?;:,")
+            out.append((start, end, speaker))
+            if speaker is not None:
                 by_sentence[si] = speaker
         return out
+
+    def _speaker_before(self, si: int, by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+        layout, text = self.layout, self.text
+        para = layout.paragraph_of(layout.sent_starts[si])
+        for back in range(si - 1, max(-1, si - 1 - REPORTED_BACK), -1):
+            p = layout.paragraph_of(layout.sent_starts[back])
+            if p < para - 1:
+                return None
+            if p != para and text[layout.para_starts[para]] in self.cues.closers:
+                return None  # a new quoted paragraph: the other speaker's turn
+            if back in by_sentence:
+                return by_sentence[back]
+        return None
 
     def unattributed(self, stated: set[int], attributed: dict[int, list[Attribution]]) -> list[Proposal]:
         """Unattributed sentences: an accusation is an allegation; a number makes a checkable claim.

@@ -35,6 +35,8 @@ def capital(w: str) -> bool:
 class Names:
     """Noun phrases of one text, by the cue words."""
 
+    capital = staticmethod(capital)
+
     def __init__(self, text: str, cues: LanguageCues) -> None:
         self.text = text
         self.cues = cues
@@ -66,6 +68,8 @@ class Names:
             toks = toks[1:]
         while toks and toks[-1][2].lower() in cues.connectors:
             toks = toks[:-1]
+        if self.capitalised:
+            return toks  # its lowercase words are adjectives and articles inside it, not a description
         cut = -1
         for i, (_s, _e, w) in enumerate(toks):
             if w[0].isupper() or w[0].isdigit():
@@ -145,6 +149,8 @@ class Names:
                 break
             if self.adverb(w):
                 break
+            if self.capitalised and got and w[0].isdigit() and i + 1 < len(toks) and toks[i + 1][2][:1].isupper():
+                break  # "laut der Netzzeitung 40 Menschen": the number starts the statement
             if self.capitalised and not capital(w) and lw not in cues.connectors and not (
                 w.endswith(_ADJECTIVE_ENDINGS) and i + 1 < len(toks) and toks[i + 1][2][:1].isupper()
             ):

@@ -125,6 +125,21 @@ class _Rules:
         inner = self.text[q.start:q.end]
         if len(inner.split()) > SCARE_WORDS or any(p in inner for p in ".,!?;:…") or q.cont is not None:
             return False
+        return self._inside_sentence(q)
+
+    def _title(self, q: Quote) -> bool:
+        """A name or a title in quotation marks (die Zeitung „Neues Deutschland“, the report "Hidden
+        Costs"): every word capitalised, no punctuation, inside the writer's sentence."""
+        inner = self.text[q.start:q.end]
+        words = inner.split()
+        if not words or any(p in inner for p in ".,!?;:…") or q.cont is not None:
+            return False
+        if not all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() or w.lower() in self.cues.connectors or w.lower() in self.cues.articles for w in words):
+            return False
+        return self._inside_sentence(q)
+
+    def _inside_sentence(self, q: Quote) -> bool:
+        """The quote opens neither its sentence nor after a colon: words inside the writer's sentence."""
         before = self.text[max(0, q.open - 3):q.open].strip()
         return not (before.endswith(":") or q.open == self.layout.sent_starts[self.layout.sentence_of(q.open)])
 
@@ -165,15 +180,17 @@ class _Rules:
             if cont is not None and quote_sources[cont] is None:
                 quote_sources[cont] = quote_sources[qi]
         for q, source in zip(quotes, quote_sources):
-            if source is None and cues.on("scare_quotes") and self._scare_quote(q):
+            if cues.on("scare_quotes") and (source is None and self._scare_quote(q) or self._title(q)):
                 continue
+            if source is not None and source[0] <= q.open and q.end <= source[1]:
+                continue  # a name in quotation marks: Die „Süddeutsche Zeitung“ berichtete
             head = self._span(q.start, q.end, "quote", "suggested: between quotation marks", {"kind": quote_kind(text, q)})
             if source is not None and cues.on("sources"):
                 self.links.append((head, self._source(source, "suggested: speaker of a quote")))
         if cues.on("subjunctive_claims") and cues.on("indirect"):
             for start, end, source in self.claims.reported(stated, attributed, by_sentence):
-                head = self._span(start, end, "claim", "suggested: reported speech (subjunctive) after an attribution")
-                if cues.on("sources"):
+                head = self._span(start, end, "claim", "suggested: reported speech (subjunctive)")
+                if cues.on("sources") and source is not None:
                     self.links.append((head, self._source(source, "suggested: speaker of the sentence before")))
                 stated.add(self.layout.sentence_of(start))
         for start, end, label, note, source in self.claims.unattributed(stated, attributed):

@@ -53,6 +53,7 @@ class Sources:
         self.claims = claims
         self.text = layout.text
         self.cues = layout.cues
+        self._cue_word = ""
         self.stands_for: dict[tuple[int, int], tuple[int, int]] = {}
         """A pronoun source's extent -> the name it stands for (with `pronoun_sources`)."""
 
@@ -72,6 +73,7 @@ class Sources:
 
     def _attribution(self, cs: int, ce: int, cue: str, previous: Attribution | None = None) -> Attribution | None:
         cues, names = self.cues, self.names
+        self._cue_word = cue
         if cue in cues.according_noun:
             return self._noun_attribution(cs, ce, previous)
         kind = ("according" if cue in cues.according else "after" if cue in cues.according_after
@@ -82,7 +84,7 @@ class Sources:
         ss, se = self.layout.sentence_bounds(si)
         before = names.tokens(max(ss, cs - WINDOW), cs)
         after = names.tokens(ce, min(se, ce + WINDOW))
-        if cue in cues.separable and not self._particle_follows(after, cues.separable[cue]):
+        if cue in cues.separable and cue not in cues.reporting and not self._particle_follows(after, cues.separable[cue]):
             return None  # "gab es keine": not "gab ... bekannt"
         if kind == "self":  # "Demnach ...": the cue names the source it refers to
             if before and names.is_word(before[-1][2]):
@@ -112,10 +114,13 @@ class Sources:
                 comma_before = before[k][0]
         elif not inverted:
             np, comma_before, inverted = self._subject_before(before)
+        if not inverted and np and cues.on("verb_second") and kind in ("reporting", "quote") and after \
+                and after[0][2].lower() in cues.pronouns and coordinated is None:
+            np = [after[0]]  # "Der Politik schlug er vor, ...": the pronoun after the verb speaks
         if inverted:
             if kind == "quote":
                 return None
-            np = names.np_forward(after, 0)
+            np = names.np_forward(after, self._fronted(after) if cues.on("verb_second") else 0)
             rest = [t for t in after if np and t[0] >= np[-1][1]]
             if not cues.on("verb_second") and rest and names.is_word(rest[0][2]) and not (
                 rest[0][2].lower() in cues.not_clause or names.adverb(rest[0][2])
@@ -130,6 +135,8 @@ class Sources:
                         np = name
         if not np:
             return None
+        if self.text[np[0][0] - 2 : np[0][0]].strip() == "(" and self.text[ce : ce + 1] == ")":
+            return None  # "(Wikinews berichtete)": a pointer to an earlier report, no attribution
         source = (np[0][0], np[-1][1])
         first = np[0][2].lower()
         pronoun = first if len(np) == 1 and first in cues.pronouns else None
@@ -142,16 +149,39 @@ class Sources:
                 attr.content, attr.more = self.claims.anaphoric(attr, ss)
                 if attr.content is None:
                     attr.more = None
+            if attr.content is None and cues.on("whole_sentence_claims") and kind in ("reporting", "quote"):
+                attr.content = self.claims.whole_sentence(ss, se)
         return attr
+
+    def _fronted(self, after: list[Token]) -> int:
+        """Where the speaker follows the verb, the adverbs before it: "erklärte gestern ein Sprecher"."""
+        i = 0
+        while i < min(len(after), 4) and after[i][2].lower() in self.cues.not_subjects and after[i][2].lower() not in self.cues.articles:
+            i += 1
+        return i
+
+    def _quoted_name(self, before: list[Token], j: int) -> list[Token]:
+        """ "Die „Süddeutsche Zeitung“ berichtete": the name between quotation marks before the verb."""
+        k = j - 1
+        while k >= 0 and j - k <= 8 and before[k][2] not in self.cues.closers:
+            k -= 1
+        if k < 0 or before[k][2] not in self.cues.closers or not all(self.names.is_word(t[2]) for t in before[k + 1 : j]):
+            return []
+        inner = before[k + 1 : j]
+        return inner if inner and self.names.capital(inner[0][2]) else []
 
     @staticmethod
     def _particle_follows(after: list[Token], particles: list[str]) -> bool:
         """One of a separable verb's particles ends its clause: "teilte die Polizei am Montag mit"."""
-        for _s, _e, w in after[:20]:
-            if w in ",;:.!?":
+        commas = 0
+        for n, (_s, _e, w) in enumerate(after[:24]):
+            commas += w == ","
+            ordinal = w == "." and n > 0 and after[n - 1][2].isdigit()  # "am 27. März"
+            if (w in ";:.!?" and not ordinal) or commas > 2:
                 return False
-            if w.lower() in particles:
-                return True
+            nxt = after[n + 1][2] if n + 1 < len(after) else "."
+            if w.lower() in particles and (nxt in ",;:.!?" or not nxt[0].isalnum()):
+                return True  # the particle closes the clause: "gab ... bekannt, dass"
         return False
 
     def _coordinated(self, before: list[Token], ss: int, previous: Attribution | None,
@@ -188,9 +218,13 @@ class Sources:
                 while k >= 0 and before[k][2] != "(" and j - k < 10:
                     k -= 1
                 if k >= 0 and before[k][2] == "(":
+                    if cues.on("verb_second"):  # the parenthesis is transparent: "Am Ende (Stand: 0:35) gab X"
+                        return self._subject_before(before[:k] + before[j + 1 :])
                     np, _ = names.np_back(before, k - 1)
             elif punct == "," and not skipped:
                 np, comma_before = self._apposition(before, j)
+            elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
+                np = self._quoted_name(before, j)
             if not np:
                 return [], before[j][0] if punct == "," else None, True
             return np, comma_before, False
@@ -211,9 +245,28 @@ class Sources:
         participle ("Die Partei hat sich ... geäußert") the speaker stands at the auxiliary."""
         cues, names = self.cues, self.names
         c = len(before)
-        while c > 0 and before[c - 1][2] not in ",;:()" and before[c - 1][2] not in cues.closers:
+        while c > 0 and (before[c - 1][2] not in ",;:()" and before[c - 1][2] not in cues.closers or (
+            before[c - 1][2] == ":" and c > 1 and before[c - 2][2].isdigit()  # "Um 10:05 Uhr"
+        )):
             c -= 1
+        passive = any(t[2].lower() in cues.passive for t in before[c:])
+        if passive and self._cue_word in cues.quoted_passive:  # "X wird von Reuters mit den Worten zitiert"
+            subject = names.np_forward(before, c + self._fronted(before[c:]))
+            if subject and names.capital(subject[0][2]):
+                return subject, None, False
+        if passive:  # "Die Details wurden ... bekanntgegeben"
+            for i in range(c, len(before) - 1):  # "... wurden von Minister X als unrealistisch bezeichnet"
+                if before[i][2].lower() in cues.agents and any(t[2].lower() in cues.passive for t in before[c:i]):
+                    agent = names.np_forward(before, i + 1)
+                    if agent and names.capital(agent[0][2]):
+                        return agent, None, False
+            return [], None, False
         def opens_clause(phrase: list[Token], k: int) -> bool:
+            first = next((i for i, t in enumerate(before) if phrase and t[0] == phrase[0][0]), 0)
+            if first > 0 and before[first - 1][2].lower() in cues.object_articles:
+                return False  # "Den Schaden schätzt die Polizei auf ...": an object, not the speaker
+            if len(phrase) == 1 and k < c and phrase[0][2].lower().endswith(cues.adverb_endings):
+                return False  # "Offiziell geht die Regierung davon aus": a capitalised adverb
             return bool(phrase) and phrase[0][2].lower() not in cues.not_subjects and (
                 k < c or (k == c and before[k][2].lower() in cues.clause_words) or (k == c - 1 and before[k][2] == ",")
             )
@@ -226,8 +279,9 @@ class Sources:
             np, k = head + [before[k]] + np, k2
         if opens_clause(np, k):
             return np, comma_before, False
-        if c < len(before) and before[c][2].lower() in cues.clause_words:  # "Wie die NATO am Montag mitteilte"
-            subject = names.np_forward(before, c + 1)
+        w = next((i for i in (c, c + 1) if i < len(before) and before[i][2].lower() in cues.clause_words), None)
+        if w is not None:  # "Wie die NATO am Montag mitteilte", "Denn wie schon die WHO sagte"
+            subject = names.np_forward(before, w + 1 + self._fronted(before[w + 1 :]))
             if subject and subject[0][2].lower() not in cues.not_subjects:
                 comma = before[c - 1][0] if c > 0 and before[c - 1][2] == "," else None
                 return subject, comma, False
