@@ -178,10 +178,12 @@ def test_validate_names_fragments_that_overlap_or_are_not_pairs(tmp_path):
     def not_pairs(data):
         data["spans"]["1"]["fragments"] = [[FIRST[0]], "x"]
 
-    _write_by_hand(project, not_pairs)
+    path = _write_by_hand(project, not_pairs)
+    lines = path.read_text("utf-8").splitlines()
+    line = lines.index('    "1": {', lines.index('  "spans": {')) + 1  # the record's own line
     problems = [str(p) for p in validate(project)]
-    assert problems[0] == (f"annotations/alice/split.json:27: s1: malformed span (fragments [[{FIRST[0]}], 'x'] is not "
-                           "a list of [start, end] pairs of whole numbers)")
+    assert problems[0] == (f"annotations/alice/split.json:{line}: s1: malformed span (fragments [[{FIRST[0]}], 'x'] "
+                           "is not a list of [start, end] pairs of whole numbers)")
 
 
 def test_a_file_of_a_newer_layout_opens_read_only_and_validate_says_so(tmp_path):

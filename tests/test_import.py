@@ -138,6 +138,7 @@ def test_unknown_labels_are_added_and_label_map_renames(tmp_path, capsys):
 
 
 def test_brat_discontinuous_spans_and_events_become_spans_and_links(tmp_path, capsys):
+    """A discontinuous brat span is one span in fragments (issue 16; it was one span a fragment)."""
     src = tmp_path / "brat"
     src.mkdir()
     text = "Police\r\nsaid the protest was illegal, and arrested leaders."
@@ -160,18 +161,19 @@ def test_brat_discontinuous_spans_and_events_become_spans_and_links(tmp_path, ca
     )
     assert main(["import", str(src), "--format", "brat", "--annotator", "b", "--project", str(tmp_path / "p")]) == 0
     err = capsys.readouterr().err
-    assert "discontinuous span T2 imported as 2 separate claim spans" in err
     assert "event E1 (Arrest) imported as its trigger span and 2 links" in err
     project = Project(tmp_path / "p")
     doc = project.corpus.get("doc")
     ann = project.store.load("b", doc).annotations
-    got = sorted((s.text, s.label) for s in ann.spans.values())
-    assert got == [("Police", "source"), ("arrested", "Event"), ("illegal, and", "claim"), ("leaders", "source"), ("protest", "claim")]
+    got = sorted((s.fragment_texts, s.label) for s in ann.spans.values())
+    assert got == [(("Police",), "source"), (("arrested",), "Event"), (("leaders",), "source"),
+                   (("protest", "illegal, and"), "claim")]
     police = next(s for s in ann.spans.values() if s.text == "Police")
     assert police.note == "the city police"
-    links = sorted((ann.spans[r.head].text, r.label, ann.spans[r.tail].text) for r in ann.relations.values())
-    assert links == [("arrested", "Agent", "Police"), ("arrested", "Theme", "leaders"), ("protest", "attributed_to", "Police")]
-    assert next(s for s in ann.spans.values() if s.text == "protest").attrs == {"Negated": "true"}
+    links = sorted((ann.spans[r.head].joined_text, r.label, ann.spans[r.tail].text) for r in ann.relations.values())
+    assert links == [("arrested", "Agent", "Police"), ("arrested", "Theme", "leaders"),
+                     ("protest … illegal, and", "attributed_to", "Police")]
+    assert next(s for s in ann.spans.values() if s.label == "claim").attrs == {"Negated": "true"}
 
 
 def test_existing_other_annotations_are_not_overwritten(proj, tmp_path, capsys):

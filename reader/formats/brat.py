@@ -3,8 +3,10 @@
 Export: brat reads `.txt` with newline translation, so the text is written with `\\n` (as loaded) and
 offsets are code points. brat has no newline inside a span line: a span across a line break is
 written as fragments (`T1<TAB>quote 10 42;43 60`), one a line, whitespace-only lines left out; the
-import joins fragments separated only by whitespace back into one span. Span `sN` is written `TN` and
-relation `rN` is `RN`, so ids survive the round trip. Notes become `#N<TAB>AnnotatorNotes TN`
+import joins fragments separated only by whitespace back into one span. A span in fragments (a quote
+split by its attribution) is brat's own discontinuous span: its fragments are written `s e;s e`
+(each also cut at its line breaks) and read back as the fragments of one span. Span `sN` is written
+`TN` and relation `rN` is `RN`, so ids survive the round trip. Notes become `#N<TAB>AnnotatorNotes TN`
 (a line break or tab in a note becomes a space: brat notes are one line).
 
 Binary attributes (every value of the key is `true`, as the import reads brat's `A1<TAB>Negated T1`)
@@ -12,8 +14,9 @@ are written back in brat's binary form. `annotation.conf` declares `<OVERLAP> Ar
 Arg2:<ENTITY>, <OVL-TYPE>:<ANY>`: spans here may nest, cross and coincide, and without the
 declaration brat's verifier (`verify_annotations.py`) rejects every overlap.
 
-Import: besides T, R, A/M and notes, truly discontinuous spans (text between the fragments) become
-one span a fragment, and events (`E1<TAB>Type:T3 Role:T4`) become their trigger span linked to each
+Import: besides T, R, A/M and notes, a truly discontinuous span (text between its fragments)
+becomes one span in fragments (`Span.fragments`; fragments apart by whitespace only are one piece),
+and events (`E1<TAB>Type:T3 Role:T4`) become their trigger span linked to each
 argument with the role as the relation type (`Theme2` is a `Theme`); equivalences (`*`) become
 `Equiv` links. Each is reported with a notice that counts the links actually made; normalisations
 (`N`) are skipped with a notice.
@@ -77,7 +80,7 @@ def ann_text(record: Record, binary: frozenset[str] = frozenset()) -> str:
     notes: list[tuple[str, str]] = []
     for span in record["spans"]:
         tid = tids[span["id"]]
-        frags = fragments(text, span["start"], span["end"])
+        frags = [f for s, e in span.get("fragments") or [(span["start"], span["end"])] for f in fragments(text, s, e)]
         where = ";".join(f"{s} {e}" for s, e in frags)
         mention = " ".join(text[s:e] for s, e in frags)
         lines.append(f"{tid}\t{span['label']} {where}\t{mention}")
@@ -159,7 +162,8 @@ def export(out: Output, splits: dict[str, list[Record]], schema: Any = None, **_
             out.write_text(f"{folder}{record['id']}.txt", record["text"])
             out.write_text(f"{folder}{record['id']}.ann", ann_text(record, binary))
     out.notes.append("brat standoff: `<doc>.txt` (line breaks `\\n`) and `<doc>.ann`; offsets in code points; "
-                     "a span across a line break is written as fragments `s e;s e`; `annotation.conf` at the root"
+                     "a span across a line break, and a span in fragments, is written as fragments `s e;s e`; "
+                     "`annotation.conf` at the root"
                      + (", one folder a split." if "data" not in splits else "."))
 
 
@@ -206,21 +210,15 @@ def read_ann(ann: Path, txt: Path, doc_id: str) -> Imported:
                 if not 0 <= s < e <= len(text):
                     raise UserError(f"{tid}: offsets {s}-{e} outside the text (0-{len(text)})", ann, number)
             frags.sort()
-            joinable = all(not text[a_e:b_s].strip() for (_a, a_e), (b_s, _b) in pairwise(frags))
-            if joinable:
-                given = mention or None  # brat writes the mention; a tool that leaves it out is not checked
-                if given is not None and len(frags) > 1:
-                    joined = " ".join(text[s:e] for s, e in frags)  # brat joins fragments with a space
-                    if joined != given:
-                        raise UserError(f"{tid}: text {given[:40]!r} is not the text of its fragments "
-                                        f"({joined[:40]!r})", ann, number)
-                    given = None  # checked here; the span's own text has the line break
-                doc.add_span(frags[0][0], frags[-1][1], label, _key(tid), text=given, line=number)
-            else:
-                doc.add_span(frags[0][0], frags[0][1], label, _key(tid), line=number)
-                for k, (s, e) in enumerate(frags[1:], 2):
-                    doc.add_span(s, e, label, f"{_key(tid)}.{k}", note=f"fragment {k} of {tid}", line=number)
-                doc.notices.append(f"{ann}:{number}: discontinuous span {tid} imported as {len(frags)} separate {label} spans")
+            given = mention or None  # brat writes the mention; a tool that leaves it out is not checked
+            if given is not None and len(frags) > 1:
+                joined = " ".join(text[s:e] for s, e in frags)  # brat joins fragments with a space
+                if joined != given:
+                    raise UserError(f"{tid}: text {given[:40]!r} is not the text of its fragments "
+                                    f"({joined[:40]!r})", ann, number)
+                given = None  # checked here; the span's own text has the line break (or the gap)
+            pieces = [] if all(not text[a_e:b_s].strip() for (_a, a_e), (b_s, _b) in pairwise(frags)) else frags
+            doc.add_span(frags[0][0], frags[-1][1], label, _key(tid), text=given, line=number, fragments=pieces)
         elif kind == "R":
             m = _R.fullmatch(line)
             if not m:

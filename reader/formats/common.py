@@ -2,7 +2,10 @@
 
 A *record* is one annotator's work on one document as a plain dict, exactly the canonical jsonl line:
 `{"id", "text", "meta", "annotator", "spans": [{"id", "start", "end", "label", "text", "attrs",
-"note"}], "relations": [{"id", "head", "tail", "label"}]}`, offsets in code points. Plain dicts,
+"note"}], "relations": [{"id", "head", "tail", "label"}]}`, offsets in code points; a span in
+fragments also has `"fragments": [[start, end], ...]` (its `text` is `text[start:end]`, gaps
+included, as in the model). A format with no discontinuous spans writes such a span as one span a
+fragment (`one_span_a_fragment`), and the card lists every span it split (`NO_PLACE_FOR`). Plain dicts,
 not the model's classes, because a corpus of 10,000 documents is read straight from the annotation
 files (`annotation_file.read_file`) and only a document whose text changed since it was annotated
 goes through `Store.load` and its re-anchoring: export must cost about what writing the output costs.
@@ -96,10 +99,43 @@ class Records:
 
 
 def _span_out(span: Span | StoredSpan) -> dict[str, Any]:
-    return {
+    out = {
         "id": span.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text,
         "attrs": dict(span.attrs), "note": span.note,
     }
+    if span.fragments:
+        out["fragments"] = [[s, e] for s, e in span.fragments]
+    return out
+
+
+def one_span_a_fragment(record: Record) -> Record:
+    """`record` with each span in fragments written as one span a fragment, for the formats that have
+    no discontinuous spans: the first piece keeps the span's id, the others are `<id>.2`, `<id>.3`...;
+    each piece has the span's label and attributes, the first its note; each link of the span is
+    written from (or to) every piece (`<id>.2`... for the links after the first), as the German quotation
+    corpus links every fragment to its speaker. A record with no such span comes back as it is."""
+    if not any("fragments" in s for s in record["spans"]):
+        return record
+    text = record["text"]
+    spans: list[dict[str, Any]] = []
+    names: dict[str, list[str]] = {}
+    for s in record["spans"]:
+        frags = s.get("fragments")
+        if not frags:
+            spans.append(s)
+            continue
+        names[s["id"]] = [s["id"]] + [f"{s['id']}.{k}" for k in range(2, len(frags) + 1)]
+        for k, ((start, end), name) in enumerate(zip(frags, names[s["id"]])):
+            piece = {key: value for key, value in s.items() if key != "fragments"}
+            piece.update(id=name, start=start, end=end, text=text[start:end], note=s["note"] if k == 0 else "")
+            spans.append(piece)
+    spans.sort(key=_by_start)
+    relations: list[dict[str, Any]] = []
+    for r in record["relations"]:
+        ends = [(h, t) for h in names.get(r["head"], [r["head"]]) for t in names.get(r["tail"], [r["tail"]])]
+        relations += [{**r, "id": r["id"] if k == 0 else f"{r['id']}.{k + 1}", "head": h, "tail": t}
+                      for k, (h, t) in enumerate(ends)]
+    return {**record, "spans": spans, "relations": relations}
 
 
 def _by_start(span: dict[str, Any]) -> tuple:
@@ -327,11 +363,20 @@ def pretty(value: Any) -> str:
 # --------------------------------------------------------------------------- the dataset card
 
 
-NO_PLACE_FOR: dict[str, tuple[str, ...]] = {"conll": ("attributes", "notes", "relations")}
+NO_PLACE_FOR: dict[str, tuple[str, ...]] = {
+    "conll": ("attributes", "notes", "relations", "fragments"),
+    "labelstudio": ("fragments",),
+    "doccano": ("fragments",),
+    "webanno": ("fragments",),
+    "prodigy": ("fragments",),
+}
 """What a format has no field for at all, besides what its exporter leaves out span by span
 (`Output.drop`): the card lists every such attribute, note and relation of the annotator, and a
 notice counts them on stderr. The formats not named here write all three (jsonl, spacy, brat,
-doccano, labelstudio, w3c, csv, prodigy); a format that cannot must be named here or drop them."""
+doccano, labelstudio, w3c, csv, prodigy); a format that cannot must be named here or drop them.
+`fragments`: the format has no discontinuous spans, so a span in fragments is written as one span
+a fragment (`one_span_a_fragment`); the card lists every span so split, under its own heading
+(they are in the files, in pieces). jsonl, brat, w3c and spacy keep fragments."""
 
 
 def _no_place(fmt: str, splits: dict[str, list[Record]]) -> list[tuple[str, str, str, str, str]]:
@@ -343,6 +388,11 @@ def _no_place(fmt: str, splits: dict[str, list[Record]]) -> list[tuple[str, str,
             spans = {s["id"]: s for s in r["spans"]}
             for s in r["spans"]:
                 at = f"{s['start']}-{s['end']}"
+                if "fragments" in kinds and s.get("fragments"):
+                    n = len(s["fragments"])
+                    rows.append((r["id"], s["id"], s["label"], ";".join(f"{a}-{b}" for a, b in s["fragments"]),
+                                 f"fragments: written as {n} spans, {s['id']} and "
+                                 + ", ".join(f"{s['id']}.{k}" for k in range(2, n + 1))))
                 if "attributes" in kinds:
                     rows += [(r["id"], s["id"], s["label"], at, f"attribute {k}={v}") for k, v in sorted(s["attrs"].items())]
                 if "notes" in kinds and s["note"]:
@@ -410,7 +460,19 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
                   "| document | not settled | disagreements | annotators |", "|---|---:|---:|---|"]
         lines += [f"| {d} | {n} | {t} | {', '.join(who)} |" for d, n, t, who in source.unsettled]
     dropped = list(source.dropped) + out.dropped
-    lost = _no_place(fmt, splits)
+    everything = _no_place(fmt, splits)
+    lost = [row for row in everything if not row[4].startswith("fragments: ")]
+    split = [row for row in everything if row[4].startswith("fragments: ")]
+    if split:
+        lines += ["", "## Split into pieces", "",
+                  f"`{fmt}` has no discontinuous spans: {len(split)} span{'s' if len(split) > 1 else ''} in fragments "
+                  f"{'are' if len(split) > 1 else 'is'} written as one span a fragment (the first piece keeps the "
+                  "span's id, the others are `<id>.2`, ...; each has the label and attributes, the first the note, "
+                  "and each link of the span is written for every piece); every one is listed here.", "",
+                  "| document | span | label | fragments | written as |", "|---|---|---|---|---|"]
+        lines += [f"| {doc} | {item} | {label} | {at} | {what.split(': ', 1)[1]} |" for doc, item, label, at, what in split]
+        out.notices.append(f"{len(split)} span{'s' if len(split) > 1 else ''} in fragments written as one span a "
+                           f"fragment ({fmt} has no discontinuous spans); listed in {out.root / 'README.md'}")
     lines += ["", "## Not written", ""]
     if not dropped and not lost:
         lines.append("Nothing: every span, relation, attribute and note of the annotator is in the files.")
@@ -424,7 +486,8 @@ def write_card(out: Output, fmt: str, splits: dict[str, list[Record]], source: R
     if lost:
         kinds = Counter(what.split(" ")[0] for *_rest, what in lost)
         counted = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
-        lines += ["", f"`{fmt}` has no place for {', '.join(NO_PLACE_FOR[fmt])}: {counted} of the annotator are not in "
+        places = [k for k in NO_PLACE_FOR[fmt] if k != "fragments"]
+        lines += ["", f"`{fmt}` has no place for {', '.join(places)}: {counted} of the annotator are not in "
                   "the files; every one is listed here.", "",
                   "| document | item | label | at | not written |", "|---|---|---|---|---|"]
         lines += [f"| {doc} | {item} | {label} | {at} | {what.replace('|', '/')} |" for doc, item, label, at, what in lost]

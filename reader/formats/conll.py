@@ -23,11 +23,12 @@ from __future__ import annotations
 from typing import Any
 
 from reader.core.text import Segmenter, tokenize
-from reader.formats.common import Output, Record, dumps
+from reader.formats.common import Output, Record, dumps, one_span_a_fragment
 
 
 def tag_document(out: Output | None, record: Record) -> list[list[tuple[str, str]]]:
     """Sentences of (token, IOB2 tag) for one document, reporting spans it cannot write to `out`."""
+    record = one_span_a_fragment(record)  # a tag layer has no discontinuous spans: B- at each piece
     text = record["text"]
     tokens = tokenize(text)
     starts = {s: i for i, (s, _e) in enumerate(tokens)}

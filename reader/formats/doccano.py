@@ -33,7 +33,13 @@ from typing import Any
 
 from reader.core.errors import UserError
 from reader.files.corpus import jsonl_records
-from reader.formats.common import Output, Record, dumps, offset_converter
+from reader.formats.common import (
+    Output,
+    Record,
+    dumps,
+    offset_converter,
+    one_span_a_fragment,
+)
 from reader.formats.importing import Imported
 
 SPAN_KEYS = ("label", "labels", "entities", "annotations", "relations")
@@ -56,6 +62,7 @@ def export(out: Output, splits: dict[str, list[Record]], offsets: str = "codepoi
     for name, records in splits.items():
         with out.open(f"{name}.jsonl") as handle:
             for record in records:
+                record = one_span_a_fragment(record)  # doccano has no discontinuous spans
                 to = convert(record["text"])
                 number = {s["id"]: n for n, s in enumerate(record["spans"], 1)}
                 line: dict[str, Any] = {"id": record["id"], "text": record["text"]}

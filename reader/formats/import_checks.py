@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reader.core.errors import UserError
-from reader.core.model import Relation, Span, trim_extent
+from reader.core.model import Relation, Span, join_extents, trim_extent
 from reader.core.schema import RelationType, Schema
 from reader.core.text import Segmenter
 from reader.formats.common import Utf16
@@ -130,6 +130,24 @@ class _Placer:
                                "imported as given (its text matches)")
         return t_start, t_end
 
+    def place_pieces(self, s: dict[str, Any], notices: list[str], what: str = "span") -> tuple[tuple[int, int], ...]:
+        """The normalised extents of `s`: one, or, for a span in fragments, each fragment placed as a
+        span is (a fragment of whitespace only left out with a notice), then joined (`join_extents`:
+        fragments that touch or stand apart by whitespace only are one piece). Empty when nothing is left."""
+        frags = s.get("fragments")
+        if not frags:
+            extent = self.place(s, notices, what)
+            return () if extent is None else (extent,)
+        if s["text"] is not None:
+            self.place(s, [], what)  # the file's text from the first fragment to the last, checked
+        placed = []
+        for k, (start, end) in enumerate(frags, 1):
+            extent = self.place({**s, "start": start, "end": end, "text": None, "key": f"{s['key']} fragment {k}"},
+                                notices, what)
+            if extent is not None:
+                placed.append(extent)
+        return join_extents(self.text, placed)
+
 
 def _next_id(prefix: str, counter: list[int], taken: set[str], used: set[str]) -> str:
     while True:
@@ -152,15 +170,16 @@ def _spans(placer: _Placer, items: list[dict[str, Any]], label_map: dict[str, st
     seen: dict[tuple, str] = {}
     counter = [0]
     for s in items:
-        extent = placer.place(s, notices, what)
-        if extent is None:
+        pieces = placer.place_pieces(s, notices, what)
+        if not pieces:
             continue
-        t_start, t_end = extent
+        (t_start, _), (_, t_end) = pieces[0], pieces[-1]
+        frags = pieces if len(pieces) > 1 else ()
         label = label_map.get(s["label"], s["label"])
-        if skip is not None and (t_start, t_end, label) in skip:
+        if skip is not None and (t_start, t_end, label) in skip and not frags:
             keys[s["key"]] = skip[(t_start, t_end, label)]
             continue
-        same = (t_start, t_end, label, tuple(sorted(s["attrs"].items())), s["note"])  # merged only when it repeats a span
+        same = (t_start, t_end, label, tuple(sorted(s["attrs"].items())), s["note"], frags)  # merged only when it repeats a span
         if same in seen:  # entirely: two brat events on one trigger differ in their notes
             keys[s["key"]] = seen[same]
             notices.append(f"{where(placer.doc, s['line'])}: {what} {s['key']} repeats {label} at {t_start}-{t_end}; merged")
@@ -171,7 +190,7 @@ def _spans(placer: _Placer, items: list[dict[str, Any]], label_map: dict[str, st
         used.add(sid)
         keys[s["key"]] = sid
         seen[same] = sid
-        out.append(Span(sid, t_start, t_end, label, text[t_start:t_end], s["attrs"], s["note"]))
+        out.append(Span(sid, t_start, t_end, label, text[t_start:t_end], s["attrs"], s["note"], fragments=frags))
     return out, keys
 
 

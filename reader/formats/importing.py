@@ -89,10 +89,14 @@ class Imported:
     """More to keep under `keep_ids`, per annotator: `{key: value}` -> `meta[keep_ids][key][annotator]`."""
 
     def add_span(self, start: int, end: int, label: str, key: Any = None, attrs: dict[str, str] | None = None,
-                 note: str = "", text: str | None = None, line: int | None = None) -> str:
+                 note: str = "", text: str | None = None, line: int | None = None,
+                 fragments: Any = None) -> str:
+        """One span; `fragments`, (start, end) pairs in the file's offsets, makes it a span in pieces
+        (`start`/`end` its first start and last end; `text`, if given, the text from one to the other)."""
         key = str(key) if key is not None else f"_{len(self.spans) + 1}"
         self.spans.append({"key": key, "start": start, "end": end, "label": label, "attrs": dict(attrs or {}),
-                           "note": note, "text": text, "line": line or self.line})
+                           "note": note, "text": text, "line": line or self.line,
+                           **({"fragments": [tuple(f) for f in fragments]} if fragments else {})})
         return key
 
     def add_relation(self, head: Any, tail: Any, label: str, key: Any = None, line: int | None = None) -> None:
@@ -136,7 +140,7 @@ def parse_label_map(value: str | None) -> dict[str, str]:
 
 
 def _same(a: DocAnnotations, b: DocAnnotations) -> bool:
-    key = lambda s: (s.start, s.end, s.label, tuple(sorted(s.attrs.items())), s.note)
+    key = lambda s: (s.start, s.end, s.label, tuple(sorted(s.attrs.items())), s.note, s.fragments)
     if sorted(map(key, a.spans.values())) != sorted(map(key, b.spans.values())):
         return False
     ends = lambda ann: sorted(

@@ -40,7 +40,13 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from reader.core.errors import UserError
-from reader.formats.common import Output, Record, offset_converter, pretty
+from reader.formats.common import (
+    Output,
+    Record,
+    offset_converter,
+    one_span_a_fragment,
+    pretty,
+)
 from reader.formats.importing import Imported
 
 DEFAULT_NAMES = {"from_name": "label", "to_name": "text", "data_key": "text", "note_name": "note"}
@@ -173,6 +179,7 @@ def export(out: Output, splits: dict[str, list[Record]], offsets: str = "codepoi
     for name, records in splits.items():
         tasks = []
         for n, record in enumerate(records, 1):
+            record = one_span_a_fragment(record)  # Label Studio has no discontinuous regions
             data: dict[str, Any] = {k: v for k, v in record["meta"].items() if k not in META_OUT}
             data.update({names["data_key"]: record["text"], "doc_id": record["id"]})
             tasks.append({"id": n, "data": data, "annotations": [

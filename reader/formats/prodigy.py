@@ -36,7 +36,14 @@ from typing import Any
 
 from reader.core.errors import UserError
 from reader.files.corpus import jsonl_records
-from reader.formats.common import Output, Record, dumps, split_at, tokenize
+from reader.formats.common import (
+    Output,
+    Record,
+    dumps,
+    one_span_a_fragment,
+    split_at,
+    tokenize,
+)
 from reader.formats.importing import Imported
 
 PRODIGY_KEYS = ("_input_hash", "_task_hash", "answer", "tokens", "_view_id", "_session_id", "_annotator_id")
@@ -211,7 +218,8 @@ def _relation_end(span: Any, token: Any, tokens: list[Any], by_extent: dict[tupl
 
 
 def task(record: Record) -> dict[str, Any]:
-    """One record as a Prodigy task."""
+    """One record as a Prodigy task (Prodigy's spans are in one piece: a span in fragments is one a fragment)."""
+    record = one_span_a_fragment(record)
     text = record["text"]
     cuts = [x for s in record["spans"] for x in (s["start"], s["end"])]
     extents = split_at(tokenize(text), cuts)

@@ -9,6 +9,10 @@ Every span is in `doc.spans["sc"]`; `doc.ents` is set too when the document has 
 spans. `doc.user_data["reader"]` keeps what spaCy has no place for: the document id, annotator,
 meta, span ids, attributes, notes and the relations (`head`/`tail` are span ids; span `i` of
 `user_data["reader"]["spans"]` is span `i` of `doc.spans["sc"]`).
+
+spaCy's spans are in one piece: a span in fragments (a quote split by its attribution) is one span of
+`doc.spans["sc"]` a fragment, and their entries in `user_data["reader"]["spans"]` share the span's
+`id` and say which piece each is (`"fragment": "k/n"`, as the German quotation corpus marks them).
 """
 
 from __future__ import annotations
@@ -47,16 +51,31 @@ def words_and_spaces(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str
     return words, spaces
 
 
+def _pieces(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spans in text order with each span in fragments as one entry a fragment (`fragment`: k/n)."""
+    if not any("fragments" in s for s in spans):
+        return spans
+    out = []
+    for s in spans:
+        frags = s.get("fragments")
+        if not frags:
+            out.append(s)
+            continue
+        out += [{**s, "start": a, "end": b, "fragment": f"{k}/{len(frags)}"} for k, (a, b) in enumerate(frags, 1)]
+    return sorted(out, key=lambda s: (s["start"], -s["end"], s["label"], s["id"]))
+
+
 def make_doc(vocab: Any, record: Record):
     from spacy.tokens import Doc
 
     text = record["text"]
-    cuts = [x for s in record["spans"] for x in (s["start"], s["end"])]
+    pieces = _pieces(record["spans"])
+    cuts = [x for s in pieces for x in (s["start"], s["end"])]
     words, spaces = words_and_spaces(text, split_at(tokenize(text), cuts))
     doc = Doc(vocab, words=words, spaces=spaces)
     assert doc.text == text, "spaCy doc text differs from the document"
     spans = []
-    for s in record["spans"]:
+    for s in pieces:
         span = doc.char_span(s["start"], s["end"], label=s["label"], alignment_mode="strict")
         assert span is not None, f"span {s['id']} not on token boundaries"
         spans.append(span)
@@ -68,7 +87,7 @@ def make_doc(vocab: Any, record: Record):
         "id": record["id"],
         "annotator": record["annotator"],
         "meta": record["meta"],
-        "spans": [{k: s[k] for k in ("id", "start", "end", "label", "attrs", "note")} for s in record["spans"]],
+        "spans": [{k: s[k] for k in ("id", "start", "end", "label", "attrs", "note", "fragment") if k in s} for s in pieces],
         "relations": record["relations"],
     }
     return doc
@@ -92,5 +111,6 @@ def export(out: Output, splits: dict[str, list[Record]], **_: Any) -> None:
     out.notes.append(
         "spaCy DocBin (`DocBin().from_disk(path)`, then `get_docs(nlp.vocab)`): every span in `doc.spans[\"sc\"]`; "
         f"`doc.ents` set in {with_ents} of {total} documents (those without overlapping spans); ids, attributes, notes "
-        "and relations in `doc.user_data[\"reader\"]`. Tokens: the shared tokenizer, split at span edges."
+        "and relations in `doc.user_data[\"reader\"]`; a span in fragments is one span a fragment, their entries there "
+        "sharing its id (`fragment`: k/n). Tokens: the shared tokenizer, split at span edges."
     )

@@ -14,6 +14,11 @@ both grow (doubling) until `prefix + exact + suffix` occurs once in the text, co
 also case-insensitively (anchorpoint, like several clients, matches ignoring case), or until they
 reach the ends of the text, where it is unique by construction.
 
+A span in fragments (a quote split by its attribution) has one target a fragment, each with its own
+two selectors, in a `List` (section 3.2.7: an ordered list of resources, all of which the annotation
+is about), in text order. Not a `Choice`: a Choice offers alternatives, of which a client shows one,
+and a quote is all of its pieces. A span in one piece keeps its single target.
+
 This format was called `webanno` before; that name now means WebAnno TSV 3.3 (`webanno_tsv`), as
 INCEpTION and WebAnno users use it.
 """
@@ -56,7 +61,6 @@ def annotations(record: Record, base: str) -> list[dict[str, Any]]:
     lowered = text.lower()
     folded = lowered if len(lowered) == len(text) else None
     for s in record["spans"]:
-        prefix, suffix = quote_context(text, s["start"], s["end"], folded)
         body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": s["label"]}]
         for key, value in sorted(s["attrs"].items()):
             body.append({"type": "TextualBody", "purpose": "tagging", "value": f"{key}={value}"})
@@ -68,13 +72,7 @@ def annotations(record: Record, base: str) -> list[dict[str, Any]]:
             "motivation": "classifying",
             "creator": record["annotator"],
             "body": body,
-            "target": {
-                "source": source,
-                "selector": [
-                    {"type": "TextPositionSelector", "start": s["start"], "end": s["end"]},
-                    {"type": "TextQuoteSelector", "exact": s["text"], "prefix": prefix, "suffix": suffix},
-                ],
-            },
+            "target": _target(text, source, s, folded),
         })
     for r in record["relations"]:
         items.append({
@@ -86,6 +84,24 @@ def annotations(record: Record, base: str) -> list[dict[str, Any]]:
             "target": f"{base}{doc}/{r['head']}",
         })
     return items
+
+
+def _piece(text: str, source: str, start: int, end: int, folded: str | None) -> dict[str, Any]:
+    prefix, suffix = quote_context(text, start, end, folded)
+    return {
+        "source": source,
+        "selector": [
+            {"type": "TextPositionSelector", "start": start, "end": end},
+            {"type": "TextQuoteSelector", "exact": text[start:end], "prefix": prefix, "suffix": suffix},
+        ],
+    }
+
+
+def _target(text: str, source: str, span: dict[str, Any], folded: str | None) -> dict[str, Any]:
+    """One target with both selectors, or for a span in fragments a `List` of one a fragment."""
+    if not span.get("fragments"):
+        return _piece(text, source, span["start"], span["end"], folded)
+    return {"type": "List", "items": [_piece(text, source, s, e, folded) for s, e in span["fragments"]]}
 
 
 def export(out: Output, splits: dict[str, list[Record]], **_: Any) -> None:
@@ -104,5 +120,6 @@ def export(out: Output, splits: dict[str, list[Record]], **_: Any) -> None:
             "first": {"type": "AnnotationPage", "id": f"{base}collection/{name}/1", "startIndex": 0, "items": items},
         }))
     out.notes.append("W3C Web Annotation JSON-LD: spans as `classifying` annotations with TextPositionSelector "
-                     "(code points) and TextQuoteSelector (prefix and suffix long enough to make the quote unique); links as `linking` annotations (target: the claim/quote/"
+                     "(code points) and TextQuoteSelector (prefix and suffix long enough to make the quote unique), a span in "
+                     "fragments as a `List` of such targets, one a fragment; links as `linking` annotations (target: the claim/quote/"
                      "allegation, body: the source); texts in `texts/`.")

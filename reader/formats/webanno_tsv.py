@@ -36,7 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from reader.formats.common import Output, Record, Utf16, tokenize
+from reader.formats.common import Output, Record, Utf16, one_span_a_fragment, tokenize
 
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
 SPAN_LAYER = "webanno.custom.ReaderSpan"
@@ -236,6 +236,7 @@ def export(out: Output, splits: dict[str, list[Record]], schema: Any = None, **_
     for name, recs in splits.items():
         folder = "" if name == "data" else f"{name}/"
         for record in recs:
+            record = one_span_a_fragment(record)  # a span layer here has no discontinuous spans
             if bad:
                 for s in record["spans"]:
                     for k in bad:
