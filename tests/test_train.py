@@ -15,13 +15,13 @@ import pytest
 
 pytest.importorskip("sklearn_crfsuite")
 
-from reader.annotate.documents import by_uncertainty, progress  # noqa: E402
-from reader.commands.cli import main  # noqa: E402
-from reader.core.annotations import DocAnnotations  # noqa: E402
-from reader.files.project import Project  # noqa: E402
-from reader.suggest.cues import load_cues  # noqa: E402
-from reader.suggest.rules import suggest  # noqa: E402
-from tests.conftest import make_project  # noqa: E402
+from reader.annotate.documents import by_uncertainty, progress
+from reader.commands.cli import main
+from reader.core.annotations import DocAnnotations
+from reader.files.project import Project
+from reader.suggest.cues import load_cues
+from reader.suggest.rules import suggest
+from tests.conftest import make_project
 
 FIRST = ["Tamsin", "Oriel", "Bastian", "Celeste", "Dorian", "Elspeth", "Fenwick", "Giselle", "Hollis",
          "Isolde", "Jasper", "Katell", "Lorcan", "Mireille", "Nevin", "Ottilie", "Perrin", "Quilla"]
