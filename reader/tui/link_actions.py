@@ -52,7 +52,7 @@ class LinkActions:
         if not targets:
             self.notify(f"A {span.label} is not linked to anything (see labels.yaml).", severity="warning", timeout=3)
             return
-        rows = link_choices(ann, span, targets, self.article.seg, self.cues.articles)
+        rows = link_choices(ann, span, targets, self.cues.articles)
         choices = [Choice(f"{i}", describe(row)) for i, row in enumerate(rows)]
         marked = sum(1 for row in rows if row.span_id is not None)
         choices.insert(marked, Choice("pick", "Pick a new source in the text…", "p"))

@@ -203,15 +203,22 @@ def grow(seg: Segmenter, start: int, end: int, pairs: Sequence[tuple[str, str]])
     return min(fits, key=lambda se: se[1] - se[0]) if fits else None
 
 
+QUOTE_REACH = 200
+"""Paragraphs the quotation moves look through (a key in a book without quotation marks stays cheap)."""
+
+
 def next_quotation(seg: Segmenter, cursor: int, step: int, pairs: Sequence[tuple[str, str]]) -> int | None:
     """The start of the inside of the next quotation after the cursor (`step` > 0), or of the last
-    one that ends before it, in the cursor's paragraph and the ones after (before) it; None when
-    there is none."""
+    one that ends before it, in the cursor's paragraph and the `QUOTE_REACH` after (before) it; None
+    when there is none there."""
     starts, ends = seg.blocks
     if not starts:
         return None
     i = max(0, seg.block_index(cursor))
-    indices = range(i, len(starts)) if step > 0 else range(min(i, len(starts) - 1), -1, -1)
+    if step > 0:
+        indices = range(i, min(len(starts), i + QUOTE_REACH))
+    else:
+        indices = range(min(i, len(starts) - 1), max(-1, i - QUOTE_REACH), -1)
     for b in indices:
         quotes = quotations(seg.text, starts[b], ends[b], pairs)
         inner = [trim_extent(seg.text, qs + 1, qe - 1) for qs, qe in quotes if qe - qs > 2]

@@ -13,12 +13,12 @@ more clever, so the rows are predictable; anything else is picked in the text.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reader.core.annotations import DocAnnotations
 from reader.core.model import Span
-from reader.core.text import Segmenter
 from reader.view.extents import names_in
 
 MAX_ROWS = 9
@@ -68,47 +68,76 @@ def context_of(text: str, start: int, end: int, words: int = 3) -> str:
     return f"{lead}{before}{text[start:end]}{after}{tail}"
 
 
-def _nearby(seg: Segmenter, span: Span) -> tuple[int, int]:
-    """The sentences the span is in, and the one before them: where its source is usually named."""
-    first = seg.sentence_at(span.start) or (span.start, span.end)
-    last = seg.sentence_at(max(span.start, span.end - 1)) or first
-    before = seg.prev_sentence(first[0])
-    return min(before, first[0], span.start), max(last[1], span.end)
+BEFORE, AFTER = 300, 200
+"""How far from the span names are looked for, in characters: about the sentence before it and its
+own (a source is named there: "Abichev added. \"They had ..."), never past the paragraph before the
+span's own or past the end of its own."""
+
+NEARBY_MARKED = 64
+"""Marked sources looked at on each side of the span, in text order, to find the nearest ones
+without going through every span of a book."""
+
+
+def _nearby(text: str, span: Span) -> tuple[int, int]:
+    """Where names near `span` are looked for (see `BEFORE`), starting and ending between words."""
+    own = text.rfind("\n\n", 0, span.start)
+    previous = text.rfind("\n\n", 0, own) if own > 0 else -1
+    lo = max(span.start - BEFORE, previous + 2 if previous >= 0 else 0)
+    while 0 < lo < span.start and text[lo - 1].isalnum():
+        lo += 1  # not from inside a word
+    hi = min(len(text), span.end + AFTER)
+    brk = text.find("\n\n", span.end, hi)
+    hi = brk if brk >= 0 else hi
+    while span.end < hi < len(text) and text[hi].isalnum():
+        hi -= 1
+    return lo, hi
+
+
+def _marked_near(ann: DocAnnotations, span: Span, targets: tuple[str, ...]) -> list[Span]:
+    """The spans with a target label nearest `span` in text order (`NEARBY_MARKED` each side), and
+    every span linked to it however far."""
+    spans = ann.sorted_spans()
+    i = bisect.bisect_left(spans, (span.start, -span.end), key=lambda s: (s.start, -s.end))
+    out: list[Span] = []
+    for step, j in ((1, i), (-1, i - 1)):
+        found = 0
+        while 0 <= j < len(spans) and found < NEARBY_MARKED:
+            cand = spans[j]
+            if cand.label in targets and cand.id != span.id:
+                out.append(cand)
+                found += 1
+            j += step
+    out.extend(t for t in ann.sources_of(span.id) if t.label in targets and t not in out)
+    return out
 
 
 def link_choices(
     ann: DocAnnotations,
     span: Span,
     targets: tuple[str, ...],
-    seg: Segmenter | None = None,
     articles: Iterable[str] = ("the", "a", "an"),
 ) -> list[LinkChoice]:
     """The rows of the source picker for `span` (at most `MAX_ROWS`): the spans whose label is in
-    `targets`, nearest first (at most `MAX_MARKED`), then the names in its sentence and the one before that no such span
-    covers yet, nearest first (the names inside the span last: "The NGO said ..." marked whole
-    offers "NGO", to be linked before the span is trimmed). Marked sources come first so that enter (the first row) never makes
-    a new span unasked. `targets` must not be empty (the first is the label a chosen name gets)."""
+    `targets`, nearest first (at most `MAX_MARKED`), then the names near the span (`BEFORE`) no
+    such span covers yet, nearest first (the names inside the span last: "The NGO said ..." marked
+    whole offers "NGO", to be linked before the span is trimmed). Marked sources come first so that
+    enter (the first row) never makes a new span unasked. `targets` must not be empty (the first is
+    the label a chosen name gets). What it costs does not grow with the document."""
     text = ann.text
-    seg = seg or Segmenter(text)
-    linked = {r.tail for r in ann.relations.values() if r.head == span.id}
-    rows: list[LinkChoice] = []
-    marked: list[Span] = []
-    for cand in ann.spans.values():
-        if cand.label not in targets or cand.id == span.id:
-            continue
-        marked.append(cand)
-        where, distance = _where(span, cand.start, cand.end)
-        rows.append(LinkChoice(cand.start, cand.end, cand.text, cand.id, cand.label, distance, where,
-                               context_of(text, cand.start, cand.end), cand.id in linked))
-    lo, hi = _nearby(seg, span)
-    for start, end in names_in(text, lo, hi, articles):
-        if (start, end) == (span.start, span.end):
-            continue
-        if any(m.start <= start and end <= m.end for m in marked):
-            continue  # marked already: offered as that span
+    linked = {t.id for t in ann.sources_of(span.id)}
+    marked = _marked_near(ann, span, targets)
+    nearest = sorted(marked, key=lambda c: (_where(span, c.start, c.end)[1], c.start))[:MAX_MARKED]
+    rows = []
+    for c in nearest:
+        where, distance = _where(span, c.start, c.end)
+        rows.append(LinkChoice(c.start, c.end, c.text, c.id, c.label, distance, where,
+                               context_of(text, c.start, c.end), c.id in linked))
+    names: list[LinkChoice] = []
+    for start, end in names_in(text, *_nearby(text, span), articles):
+        if (start, end) == (span.start, span.end) or any(m.start <= start and end <= m.end for m in marked):
+            continue  # the span itself, or marked already (offered as that span)
         where, distance = _where(span, start, end)
-        rows.append(LinkChoice(start, end, text[start:end], None, targets[0], distance, where,
-                               context_of(text, start, end)))
-    rows.sort(key=lambda r: (r.span_id is None, r.span_id is None and r.where == "inside", r.distance, r.start))
-    marked_rows = [r for r in rows if r.span_id is not None][:MAX_MARKED]
-    return (marked_rows + [r for r in rows if r.span_id is None])[:MAX_ROWS]
+        names.append(LinkChoice(start, end, text[start:end], None, targets[0], distance, where,
+                                context_of(text, start, end)))
+    names.sort(key=lambda r: (r.where == "inside", r.distance, r.start))
+    return (rows + names)[:MAX_ROWS]
