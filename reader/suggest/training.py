@@ -56,7 +56,7 @@ from reader.suggest.trained import (
 
 HELD_OUT = 0.1
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
-LINK_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
+LINK_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 PARALLEL_TOKENS = 20_000
 """Below this many training tokens the taggers train one after the other (a process costs more)."""
 
