@@ -7,6 +7,12 @@ after a space and before a word, and closes one only where no letter follows it 
 still open at a paragraph's end continues only when the next paragraph opens with the same mark (the
 English convention for a quotation over several paragraphs); otherwise it is dropped as unbalanced,
 because a stray mark must not swallow the rest of the article.
+
+A quotation split by its attribution (`"We are not a party," the spokesperson said, "but a
+movement."`, German `„…“, sagte er, „…“`) is one quotation: the second part's `joins` names the
+first, so that it can be suggested as one quote in two fragments (`split_fragments`). The parts must
+stand in one paragraph, the first end at a comma (inside or just after its closing mark), and
+between them only a short attribution with a reporting cue, ending at a comma or a colon.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ class Quote:
     para_end: int
     cont: int | None = None
     """Index of the quote part in the previous paragraph this one continues."""
+    joins: int | None = None
+    """Index of the first part of the quotation this part continues after its attribution."""
 
 
 def find_quotes(text: str, paras: list[tuple[int, int]], cues: LanguageCues) -> list[Quote]:
@@ -63,7 +71,43 @@ def find_quotes(text: str, paras: list[tuple[int, int]], cues: LanguageCues) -> 
             if nxt is not None and nxt < len(text) and text[nxt] == state[0]:
                 index = _add_quote(text, quotes, state, None, pe, pe)
                 carried = (state[0], index) if index is not None else None
+    _join_split(text, quotes, cues)
     return quotes
+
+
+SPLIT_GAP_WORDS = 8
+"""At most this many words of attribution between the two parts of a split quotation."""
+
+
+def _join_split(text: str, quotes: list[Quote], cues: LanguageCues) -> None:
+    """Mark each quote that continues the one before it after its attribution (`Quote.joins`)."""
+    cue_re = cues.cue_re
+    if cue_re is None:
+        return
+    for i in range(1, len(quotes)):
+        a, b = quotes[i - 1], quotes[i]
+        if a.close is None or b.cont is not None or a.para_end != b.para_end:
+            continue
+        gap = text[a.close + 1 : b.open].strip()
+        if not (text[a.end - 1] == "," or gap.startswith(",")) or not gap.endswith((",", ":")):
+            continue
+        words = gap.strip(",: ").split()
+        if not words or len(words) > SPLIT_GAP_WORDS or any(c in gap for c in ".!?;\n"):
+            continue
+        if cue_re.search(text, a.close + 1, b.open) is None:
+            continue
+        b.joins = a.joins if a.joins is not None else i - 1
+
+
+def split_fragments(quotes: list[Quote]) -> dict[int, tuple[tuple[int, int], ...]]:
+    """The first part's index -> the fragments of the whole quotation, for each quotation split by
+    its attribution (the later parts are in their first part's entry)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for i, q in enumerate(quotes):
+        if q.joins is not None:
+            first = quotes[q.joins]
+            out.setdefault(q.joins, [(first.start, first.end)]).append((q.start, q.end))
+    return {i: tuple(frags) for i, frags in out.items()}
 
 
 def _opens(text: str, pos: int, para_start: int) -> bool:
