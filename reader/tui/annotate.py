@@ -9,6 +9,8 @@ the note's words). What each group of keys does is in its own module: `span_acti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.annotate.session import Session
-from reader.suggest.cues import Cues, CuesError, load_cues
 from reader.suggest.pending import pending_relations, pending_spans
 from reader.tui.article import ArticleView
 from reader.tui.base_app import KeyFooter
@@ -27,6 +28,9 @@ from reader.tui.link_actions import LinkActions
 from reader.tui.span_actions import SpanActions
 from reader.tui.suggestion_actions import SuggestionActions
 from reader.tui.tag_panel import SpanList, TagPanel
+
+if TYPE_CHECKING:
+    from reader.suggest.cues import Cues
 
 
 def _label_bindings() -> list[Binding]:
@@ -116,17 +120,22 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         self._current: tuple[str, int] | None = None
         """(span id, cursor) of the span just marked, resized or gone to: it stays the span under the
         caret while the cursor stays there (a span's end is not inside it)."""
-        self._cues_error: str | None = None
-        self.cues = self._load_cues()
-        """`suggest`'s cue words of the project: the quotation marks of `e`, the articles of names."""
+        self._cues: Cues | None = None
         self._start_history()
 
-    def _load_cues(self) -> Cues:
-        try:
-            return load_cues(self.session.project.path)
-        except CuesError as exc:
-            self._cues_error = f"{exc} (using the default cue words)"
-            return load_cues(None)
+    @property
+    def cues(self) -> Cues:
+        """`suggest`'s cue words of the project: the quotation marks of `e`, the articles of names.
+        Read on first use, not at start (reading and compiling them takes tens of milliseconds)."""
+        if self._cues is None:
+            from reader.suggest.cues import CuesError, load_cues
+
+            try:
+                self._cues = load_cues(self.session.project.path)
+            except CuesError as exc:
+                self.notify(f"{exc} (using the default cue words)", severity="warning", timeout=8)
+                self._cues = load_cues(None)
+        return self._cues
 
     # ----------------------------------------------------------------- layout
 
@@ -139,11 +148,9 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.article.quote_pairs = tuple(self.cues.quote_pairs)
+        self.article.quote_pairs = lambda: tuple(self.cues.quote_pairs)
         self.article.focus()
         self._refresh_all()
-        if self._cues_error:
-            self.notify(self._cues_error, severity="warning", timeout=8)
 
     @property
     def article(self) -> ArticleView:

@@ -7,6 +7,7 @@ How the article is drawn and scrolled, and why it stays fast in a book, is `arti
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from time import perf_counter
 
@@ -126,8 +127,9 @@ class ArticleView(ArticleCanvas, can_focus=True):
     _dragging = False
     """A left-button drag is under way: mouse moves extend the selection."""
 
-    quote_pairs: tuple[tuple[str, str], ...] | None = None
-    """The quotation marks `e` and the quotation moves know (None: `suggest`'s default ones)."""
+    quote_pairs: Callable[[], Sequence[tuple[str, str]]] | None = None
+    """Gives the quotation marks `e` and the quotation moves know, asked on the first such key
+    (None: `suggest`'s default ones); the screen gives the project's own."""
 
     # ----------------------------------------------------------------- moving
 
@@ -188,8 +190,8 @@ class ArticleView(ArticleCanvas, can_focus=True):
         if sentence is not None:
             self.select(*sentence)
 
-    def _pairs(self) -> tuple[tuple[str, str], ...]:
-        return self.quote_pairs if self.quote_pairs is not None else default_quote_pairs()
+    def _pairs(self) -> Sequence[tuple[str, str]]:
+        return self.quote_pairs() if self.quote_pairs is not None else default_quote_pairs()
 
     def action_expand_selection(self) -> None:
         start, end = self.selection or (self._caret.cursor, self._caret.cursor)
