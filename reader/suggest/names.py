@@ -17,6 +17,9 @@ from reader.suggest.cues import LanguageCues
 
 MAX_NP = 7
 """Longest source noun phrase, in words."""
+MAX_NP_CAPITALISED = 12
+"""... where nouns are capitalised, so a name ends at the verb ("Der Vorsitzende des Haushaltsausschusses
+des Parlaments Alain Lamassoure erklärte")."""
 
 Token = tuple[int, int, str]
 """(start, end, text) of one word."""
@@ -42,6 +45,7 @@ class Names:
         self.cues = cues
         self.abbreviations = ABBREVIATIONS | cues.abbreviations
         self.capitalised = cues.on("capitalised_nouns")
+        self.max_np = MAX_NP_CAPITALISED if self.capitalised else MAX_NP
 
     def tokens(self, start: int, end: int) -> list[Token]:
         """The words of text[start:end] (the tokenizer's `word` unit), an abbreviation with its stop."""
@@ -100,7 +104,7 @@ class Names:
         """The noun phrase ending at toks[i], walking back; also the index of the token before it."""
         cues = self.cues
         got: list[Token] = []
-        while i >= 0 and len(got) < MAX_NP:
+        while i >= 0 and len(got) < self.max_np:
             w = toks[i][2]
             lw = w.lower()
             if not self.is_word(w):
@@ -134,7 +138,13 @@ class Names:
         got: list[Token] = []
         while i < len(toks) and toks[i][2].lower() in cues.articles and not got:
             i += 1
-        while i < len(toks) and len(got) < MAX_NP:
+        if i < len(toks) and toks[i][2] in cues.closers:  # laut „Welt“: the name in the marks
+            j = i + 1
+            while j < len(toks) and j - i <= 8 and self.is_word(toks[j][2]):
+                j += 1
+            if j > i + 1 and j < len(toks) and any(toks[j][2] in c for c in cues.closers.values()):
+                return toks[i + 1 : j]
+        while i < len(toks) and len(got) < self.max_np:
             w = toks[i][2]
             lw = w.lower()
             if not self.is_word(w):

@@ -21,6 +21,7 @@ from reader.suggest.claims import Claims
 from reader.suggest.layout import Layout
 from reader.suggest.names import Names, Token
 from reader.suggest.quotes import Quote
+from reader.suggest.verb_second import VerbSecond
 
 WINDOW = 300
 """Characters looked at on either side of a cue: keeps the work per match bounded."""
@@ -54,6 +55,7 @@ class Sources:
         self.text = layout.text
         self.cues = layout.cues
         self._cue_word = ""
+        self.v2 = VerbSecond(names)
         self.stands_for: dict[tuple[int, int], tuple[int, int]] = {}
         """A pronoun source's extent -> the name it stands for (with `pronoun_sources`)."""
 
@@ -113,14 +115,19 @@ class Sources:
             if np and k >= 0 and before[k][2] == ",":
                 comma_before = before[k][0]
         elif not inverted:
-            np, comma_before, inverted = self._subject_before(before)
+            np, comma_before, inverted = self._subject_before(before, after)
         if not inverted and np and cues.on("verb_second") and kind in ("reporting", "quote") and after \
                 and after[0][2].lower() in cues.pronouns and coordinated is None:
             np = [after[0]]  # "Der Politik schlug er vor, ...": the pronoun after the verb speaks
         if inverted:
             if kind == "quote":
                 return None
-            np = names.np_forward(after, self._fronted(after) if cues.on("verb_second") else 0)
+            start = self.v2.fronted(after) if cues.on("verb_second") else 0
+            if kind == "tag" and start < len(after) and after[start][2].lower() in cues.reporting:
+                start += 1  # "..., so schätzen die Forscher, ..."
+            np = names.np_forward(after, start)
+            if not np and kind == "according" and after and names.is_word(after[0][2]) and after[0][2].lower() not in cues.stop:
+                np = after[:1]  # "laut taz": a name written in lower case
             rest = [t for t in after if np and t[0] >= np[-1][1]]
             if not cues.on("verb_second") and rest and names.is_word(rest[0][2]) and not (
                 rest[0][2].lower() in cues.not_clause or names.adverb(rest[0][2])
@@ -152,13 +159,6 @@ class Sources:
             if attr.content is None and cues.on("whole_sentence_claims") and kind in ("reporting", "quote"):
                 attr.content = self.claims.whole_sentence(ss, se)
         return attr
-
-    def _fronted(self, after: list[Token]) -> int:
-        """Where the speaker follows the verb, the adverbs before it: "erklärte gestern ein Sprecher"."""
-        i = 0
-        while i < min(len(after), 4) and after[i][2].lower() in self.cues.not_subjects and after[i][2].lower() not in self.cues.articles:
-            i += 1
-        return i
 
     def _quoted_name(self, before: list[Token], j: int) -> list[Token]:
         """ "Die „Süddeutsche Zeitung“ berichtete": the name between quotation marks before the verb."""
@@ -200,7 +200,15 @@ class Sources:
                 return np
         return None
 
-    def _subject_before(self, before: list[Token]) -> tuple[list[Token], int | None, bool]:
+    def _subject_after(self, after: list[Token]) -> bool:
+        """A name right after the verb (after any adverbs): "..., fordert UN-Generalsekretär Annan"."""
+        i = self.v2.fronted(after)
+        if i < len(after) and after[i][2].lower() in self.cues.articles:
+            i += 1
+        return i < len(after) and self.names.capital(after[i][2]) and self.names.is_word(after[i][2]) \
+            and after[i][2].lower() not in self.cues.stop
+
+    def _subject_before(self, before: list[Token], after: list[Token] | None = None) -> tuple[list[Token], int | None, bool]:
         """The speaker before a verb ("X said", "X, director at Y, said", "X (HRW) said"): its
         tokens, the comma before it, and whether to look after the verb instead ("..., said X";
         in a verb-second language also "Am Montag sagte der Minister")."""
@@ -219,8 +227,11 @@ class Sources:
                     k -= 1
                 if k >= 0 and before[k][2] == "(":
                     if cues.on("verb_second"):  # the parenthesis is transparent: "Am Ende (Stand: 0:35) gab X"
-                        return self._subject_before(before[:k] + before[j + 1 :])
+                        return self._subject_before(before[:k] + before[j + 1 :], after)
                     np, _ = names.np_back(before, k - 1)
+            elif punct == "," and not skipped and cues.on("verb_second") and j > 0 and before[j - 1][2][:1].islower() \
+                    and after and self._subject_after(after):
+                return [], before[j][0], True  # "..., fordert UN-Generalsekretär Kofi Annan ein Ende"
             elif punct == "," and not skipped:
                 np, comma_before = self._apposition(before, j)
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
@@ -234,67 +245,8 @@ class Sources:
         if np and k >= 0 and before[k][2] == ",":
             comma_before = before[k][0]
         if cues.on("verb_second"):
-            return self._verb_second_subject(before, np, k, comma_before)
+            return self.v2.subject(before, np, k, comma_before, self._cue_word)
         return np, comma_before, False
-
-    def _verb_second_subject(self, before: list[Token], np: list[Token], k: int,
-                             comma_before: int | None) -> tuple[list[Token], int | None, bool]:
-        """Where the finite verb comes second (German), the phrase before it is the speaker only
-        when it opens the clause ("Der Sprecher sagte", "wie der Sprecher mitteilte"); after a
-        fronted phrase ("Am Montag sagte der Minister") the speaker follows the verb; with a
-        participle ("Die Partei hat sich ... geäußert") the speaker stands at the auxiliary."""
-        cues, names = self.cues, self.names
-        c = len(before)
-        while c > 0 and (before[c - 1][2] not in ",;:()" and before[c - 1][2] not in cues.closers or (
-            before[c - 1][2] == ":" and c > 1 and before[c - 2][2].isdigit()  # "Um 10:05 Uhr"
-        )):
-            c -= 1
-        passive = any(t[2].lower() in cues.passive for t in before[c:])
-        if passive and self._cue_word in cues.quoted_passive:  # "X wird von Reuters mit den Worten zitiert"
-            subject = names.np_forward(before, c + self._fronted(before[c:]))
-            if subject and names.capital(subject[0][2]):
-                return subject, None, False
-        if passive:  # "Die Details wurden ... bekanntgegeben"
-            for i in range(c, len(before) - 1):  # "... wurden von Minister X als unrealistisch bezeichnet"
-                if before[i][2].lower() in cues.agents and any(t[2].lower() in cues.passive for t in before[c:i]):
-                    agent = names.np_forward(before, i + 1)
-                    if agent and names.capital(agent[0][2]):
-                        return agent, None, False
-            return [], None, False
-        def opens_clause(phrase: list[Token], k: int) -> bool:
-            first = next((i for i, t in enumerate(before) if phrase and t[0] == phrase[0][0]), 0)
-            if first > 0 and before[first - 1][2].lower() in cues.object_articles:
-                return False  # "Den Schaden schätzt die Polizei auf ...": an object, not the speaker
-            if len(phrase) == 1 and k < c and phrase[0][2].lower().endswith(cues.adverb_endings):
-                return False  # "Offiziell geht die Regierung davon aus": a capitalised adverb
-            return bool(phrase) and phrase[0][2].lower() not in cues.not_subjects and (
-                k < c or (k == c and before[k][2].lower() in cues.clause_words) or (k == c - 1 and before[k][2] == ",")
-            )
-        for _ in range(2):  # "Ein Regierungssprecher in Berlin sagte": a phrase inside the name
-            if opens_clause(np, k) or not np or k < 1 or before[k][2].lower() not in cues.np_prepositions:
-                break
-            head, k2 = names.np_back(before, k - 1)
-            if not head:
-                break
-            np, k = head + [before[k]] + np, k2
-        if opens_clause(np, k):
-            return np, comma_before, False
-        w = next((i for i in (c, c + 1) if i < len(before) and before[i][2].lower() in cues.clause_words), None)
-        if w is not None:  # "Wie die NATO am Montag mitteilte", "Denn wie schon die WHO sagte"
-            subject = names.np_forward(before, w + 1 + self._fronted(before[w + 1 :]))
-            if subject and subject[0][2].lower() not in cues.not_subjects:
-                comma = before[c - 1][0] if c > 0 and before[c - 1][2] == "," else None
-                return subject, comma, False
-        for i in range(len(before) - 2, c - 1, -1):
-            if before[i][2].lower() in cues.auxiliaries:
-                subject, k2 = names.np_back(before, i - 1)
-                if opens_clause(subject, k2):
-                    return subject, None, False
-                subject = names.np_forward(before[: len(before) - 1], i + 1)
-                if subject and before[i + 1][2].lower() not in cues.not_subjects:
-                    return subject, None, False
-                break
-        return [], None, True  # the speaker follows the verb
 
     def _noun_attribution(self, cs: int, ce: int, previous: Attribution | None) -> Attribution | None:
         """ "nach Angaben der Polizei" (the phrase after the cue) or "seiner Meinung nach" (before

@@ -1,0 +1,120 @@
+"""Who speaks where the finite verb comes second (German): the subject before the verb or after it.
+
+In English the speaker of "said" stands before it or, inverted, right after it ("..., said X"). In a
+verb-second language any phrase may open the main clause, and the subject then follows the finite
+verb: "Der Sprecher sagte ..." but "Am Montag sagte der Sprecher ...", "Die Lage bezeichnete er als
+ernst". With a participle cue ("Die Partei hat sich ... geäußert") the finite verb is the
+auxiliary; in a subordinate clause the verb comes last ("wie die Polizei mitteilte", "..., die von
+Erschütterungen sprachen"). `VerbSecond.subject` answers from the words before the cue, using only
+the language's cue lists (`not_subjects`, `auxiliaries`, `passive_auxiliaries`, `clause_words`,
+`relative_pronouns`, ...), so the rules stay the same for any verb-second language given its words.
+It is used only when the language's `verb_second` rule is on.
+"""
+
+from __future__ import annotations
+
+from reader.suggest.names import Names, Token
+
+Found = tuple[list[Token], "int | None", bool]
+"""(the speaker's words, the offset of a comma before them, whether to look after the verb instead)."""
+
+
+class VerbSecond:
+    """The speaker of a reporting verb in a verb-second language."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self.cues = names.cues
+
+    def fronted(self, after: list[Token]) -> int:
+        """Where the speaker follows the verb, the adverbs before it: "erklärte gestern ein Sprecher"."""
+        cues = self.cues
+        i = 0
+        while i < min(len(after), 4) and after[i][2].lower() in cues.not_subjects \
+                and after[i][2].lower() not in cues.articles and after[i][2].lower() not in cues.prepositions:
+            i += 1
+        return i
+
+    def clause_start(self, before: list[Token]) -> int:
+        """Index of the first word of the clause the cue ends (after a comma, colon, bracket or quotation mark)."""
+        cues = self.cues
+        c = len(before)
+        while c > 0 and (before[c - 1][2] not in ",;:()" and before[c - 1][2] not in cues.closers or (
+            before[c - 1][2] == ":" and c > 1 and before[c - 2][2].isdigit()  # "Um 10:05 Uhr"
+        )):
+            c -= 1
+        return c
+
+    def _extend(self, before: list[Token], np: list[Token], k: int, opens) -> tuple[list[Token], int]:
+        """ "Ein Regierungssprecher in Berlin sagte": a prepositional phrase inside the speaker's name."""
+        for _ in range(2):
+            if opens(np, k) or not np or k < 1 or before[k][2].lower() not in self.cues.np_prepositions:
+                break
+            head, k2 = self.names.np_back(before, k - 1)
+            if not head:
+                break
+            np, k = head + [before[k]] + np, k2
+        return np, k
+
+    def subject(self, before: list[Token], np: list[Token], k: int, comma_before: int | None, cue: str) -> Found:
+        """The speaker from the words before the cue: `np` (the phrase right before it, ending at
+        before[k + 1:]) when it opens the clause, else the subject at the auxiliary, a relative
+        pronoun, the agent of a passive, or (the third value) the phrase after the verb."""
+        cues, names = self.cues, self.names
+        c = self.clause_start(before)
+        passive = any(t[2].lower() in cues.passive for t in before[c:])
+        if passive:
+            return self._passive(before, c, cue)
+
+        def opens_clause(phrase: list[Token], k: int) -> bool:
+            first = next((i for i, t in enumerate(before) if phrase and t[0] == phrase[0][0]), 0)
+            if first > 0 and before[first - 1][2].lower() in cues.object_articles:
+                return False  # "Den Schaden schätzt die Polizei auf ...": an object, not the speaker
+            if len(phrase) == 1 and k < c and phrase[0][2].lower().endswith(cues.adverb_endings):
+                return False  # "Offiziell geht die Regierung davon aus": a capitalised adverb
+            return bool(phrase) and phrase[0][2].lower() not in cues.not_subjects and (
+                k < c or (k == c and before[k][2].lower() in cues.clause_words | cues.articles)
+                or (k == c - 1 and before[k][2] == ",")
+            )
+
+        np, k = self._extend(before, np, k, opens_clause)
+        if opens_clause(np, k):
+            return np, comma_before, False
+        if 0 < c < len(before) and before[c][2].lower() in cues.relative_pronouns and not (
+            c + 1 < len(before) and names.capital(before[c + 1][2])
+        ):  # "..., die von Erschütterungen sprachen": the relative pronoun speaks
+            return [before[c]], None, False
+        w = next((i for i in (c, c + 1) if i < len(before) and before[i][2].lower() in cues.clause_words), None)
+        if w is not None:  # "Wie die NATO am Montag mitteilte", "Denn wie schon die WHO sagte"
+            subject = names.np_forward(before, w + 1 + self.fronted(before[w + 1 :]))
+            if subject and subject[0][2].lower() not in cues.not_subjects:
+                comma = before[c - 1][0] if c > 0 and before[c - 1][2] == "," else None
+                return subject, comma, False
+        for i in range(len(before) - 2, c - 1, -1):
+            if before[i][2].lower() in cues.auxiliaries:  # "Die Partei hat sich zuversichtlich geäußert"
+                subject, k2 = names.np_back(before, i - 1)
+                subject, k2 = self._extend(before, subject, k2, opens_clause)
+                if opens_clause(subject, k2):
+                    return subject, None, False
+                subject = names.np_forward(before[: len(before) - 1], i + 1)
+                if subject and before[i + 1][2].lower() not in cues.not_subjects:
+                    return subject, None, False
+                break
+        if cue in cues.impersonal and np and k >= 0 and before[k][2].lower() in cues.prepositions:
+            return np, None, False  # "In der Pressemitteilung heißt es, ...": the text speaks
+        return [], None, True  # the speaker follows the verb
+
+    def _passive(self, before: list[Token], c: int, cue: str) -> Found:
+        """ "X wird von Reuters mit den Worten zitiert": X; "... wurden von Minister Y als
+        unrealistisch bezeichnet": Y; "Die Details wurden bekanntgegeben": nobody."""
+        cues, names = self.cues, self.names
+        if cue in cues.quoted_passive:
+            subject = names.np_forward(before, c + self.fronted(before[c:]))
+            if subject and names.capital(subject[0][2]):
+                return subject, None, False
+        for i in range(c, len(before) - 1):
+            if before[i][2].lower() in cues.agents and any(t[2].lower() in cues.passive for t in before[c:i]):
+                agent = names.np_forward(before, i + 1)
+                if agent and names.capital(agent[0][2]):
+                    return agent, None, False
+        return [], None, False
