@@ -79,7 +79,18 @@ class Claims:
                 tail = [t for t in after if self.names.is_word(t[2])]
                 if len(tail) <= 5 and not any(not self.names.is_word(t[2]) and t[2] not in ".!?," for t in after):
                     span = (ss, comma_before)
+                elif self._short_then_comma(after):  # "A, X said on Monday, as the city ..."
+                    span = (ss, comma_before)
         return self._clean(span)
+
+    def _short_then_comma(self, after: list[Token]) -> bool:
+        """After the verb, at most four words (when, where) and then a comma: the statement was before it."""
+        for n, (_s, _e, w) in enumerate(after[:6]):
+            if w == ",":
+                return n > 0
+            if not self.names.is_word(w) or n >= 4:
+                return False
+        return False
 
     def _clause_after(self, attr: Attribution, after: list[Token], se: int) -> tuple[int, int] | None:
         """The clause after a reporting verb: after "that"/"dass", after the verb itself ("said the
@@ -152,10 +163,18 @@ class Claims:
         return (first, second) if first is not None else (second, None)
 
     def _clean(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
-        """The statement trimmed, or None when it is too short or a quotation crosses its edge."""
+        """The statement trimmed, or None when it is too short or a quotation crosses its edge; it
+        ends before a second reporting verb of its speaker ("said A but warned that B")."""
         if span is None:
             return None
         start, end = self.layout.trim(span[0], span[1], ".!?;:,")
+        cue_re = self.cues.cue_re
+        if cue_re is not None and self.cues.coordinators:
+            for m in cue_re.finditer(self.text, start, end):
+                words = self.text[max(start, m.start() - 12):m.start()].split()
+                if words and words[-1].lower().strip(",") in self.cues.coordinators:
+                    end = self.layout.trim(start, m.start() - len(words[-1]) - 1, ",;")[1]
+                    break
         if end - start < 8 or len(self.text[start:end].split()) < 3:
             return None
         first = self.text[start]

@@ -101,6 +101,7 @@ class LanguageCues:
         self.according = _phrases(data.get("according_to"))
         self.according_after = _phrases(data.get("according_after"))
         self.according_noun = _phrases(data.get("according_with_noun"))
+        self.according_start = _phrases(data.get("according_at_clause_start"))
         self.tag_cues = _phrases(data.get("tag_cues"))
         self.clause_words = _words(data.get("clause_words"))
         self.complementisers = _words(data.get("complementisers"))
@@ -302,9 +303,21 @@ def _replace_remove(extra: dict[str, Any], path: str) -> tuple[set[str], dict[st
     return {str(r) for r in replace}, remove
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML with only true/false as booleans (as YAML 1.2 has it): in a cue list `on`, `no` and
+    `yes` are words ("said on Monday"), not True and False."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def _read_yaml(text: str, path: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CuesError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path,

@@ -86,6 +86,11 @@ class Sources:
         ss, se = self.layout.sentence_bounds(si)
         before = names.tokens(max(ss, cs - WINDOW), cs)
         after = names.tokens(ce, min(se, ce + WINDOW))
+        if cue in cues.according_start and not (
+            (not before or before[-1][2] in ",;:—–-") and after
+            and (after[0][2].lower() in cues.articles or (names.capital(after[0][2]) and names.is_word(after[0][2])))
+        ):
+            return None  # "$5 per share": not "Per a report, ..."
         if cue in cues.separable and cue not in cues.reporting and not self._particle_follows(after, cues.separable[cue]):
             return None  # "gab es keine": not "gab ... bekannt"
         if kind == "self":  # "Demnach ...": the cue names the source it refers to
