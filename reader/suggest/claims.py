@@ -120,8 +120,8 @@ class Claims:
         for ts, te, w in after[:8]:
             if w.lower() in complementisers:
                 return (te, se)
-            if not self.names.is_word(w) and w != ",":
-                break
+            if (not self.names.is_word(w) and w != ",") or w.lower() in cues.coordinators:
+                break  # "said the plan was welcome but warned that ...": not this verb's "that"
         if attr.kind == "reporting" and after:
             w = after[0][2]
             opens = cues.clause_phrases is not None and cues.clause_phrases.match(self.text, after[0][0])
