@@ -5,6 +5,10 @@ Each key acts on the span under the caret (`_span_here`: the span just marked, r
 until the cursor moves; else the innermost span at the cursor), asks in a dialog only what a key
 cannot say, and edits through the screen's `_edit`, so every change is checked, saved and undoable.
 
+`p` adds the selection to a span as one more fragment (a quote split by its attribution is one
+quote): to the span under the caret, or, when the caret has left it to select the piece, to the span
+last marked, resized or gone to; `P` takes the fragment under the cursor out of its span.
+
 A label key with nothing selected on a span relabels that span (one undo step) rather than adding
 a second span of another label on the same words, which is what a user pressing it there means;
 to give the same words a second label, select them (`s`, `e`, `v`) and press the key.
@@ -102,7 +106,7 @@ class SpanActions:
                 self._edit(lambda: ann.delete_span(span.id), f"Deleted {span.label} and {len(links)} link(s)")
 
         self.app.push_screen(
-            ChoiceDialog(f"“{snippet(span.text, 40)}” is the source of {len(links)} span(s).", choices), answer
+            ChoiceDialog(f"“{snippet(span.joined_text, 40)}” is the source of {len(links)} span(s).", choices), answer
         )
 
     def action_relabel(self) -> None:
@@ -115,7 +119,7 @@ class SpanActions:
             for l in schema.labels if l.name != span.label
         ]
         self.app.push_screen(
-            ChoiceDialog(f"Relabel “{snippet(span.text, 40)}” ({span.label}) as", choices),
+            ChoiceDialog(f"Relabel “{snippet(span.joined_text, 40)}” ({span.label}) as", choices),
             lambda value: value and self._relabel_here(span, value),
         )
 
@@ -125,7 +129,7 @@ class SpanActions:
             return
         ann = self.session.annotations
         self.app.push_screen(
-            TextDialog(f"Note on “{snippet(span.text, 40)}”", span.note, "a note for this span", "enter saves, escape cancels"),
+            TextDialog(f"Note on “{snippet(span.joined_text, 40)}”", span.note, "a note for this span", "enter saves, escape cancels"),
             lambda value: value is not None and value != span.note and self._edit(lambda: ann.set_note(span.id, value), "Note saved"),
         )
 
@@ -149,7 +153,7 @@ class SpanActions:
                 name, _, chosen = value.partition("=")
                 self._edit(lambda: ann.set_attr(span.id, name, chosen or None), f"{name} = {chosen or '(none)'}")
 
-        self.app.push_screen(ChoiceDialog(f"Attribute of “{snippet(span.text, 40)}”", choices), answer)
+        self.app.push_screen(ChoiceDialog(f"Attribute of “{snippet(span.joined_text, 40)}”", choices), answer)
 
     def action_edge(self, edge: str, step: int) -> None:
         span = self._span_here()
@@ -166,6 +170,55 @@ class SpanActions:
         if self._edit(lambda: ann.resize(span.id, start, end)):
             self.article.move_to(start if edge == "start" else end)  # the cursor shows the edge moved
             self._keep_current(span.id)
+
+    def action_add_fragment(self) -> None:
+        view = self.article
+        extent = target_extent(view.seg, view.selection, view.cursor) if view.selection is not None else None
+        if extent is None:
+            self.notify("Select the words to add to the span first (s, e or v), then press p.", severity="warning", timeout=3)
+            return
+        span = self._fragment_target(extent)
+        if span is None:
+            self.notify("Go to the span first (n, N or the span list), then select the piece and press p.",
+                        severity="warning", timeout=3)
+            return
+        ann = self.session.annotations
+        new = self._edit(lambda: ann.add_fragment(span.id, *extent))
+        if new is None:
+            return
+        pieces = len(new.extents)
+        self.notify(f"The {new.label} is in {pieces} fragments now: “{snippet(new.joined_text, 40)}” (u undoes)"
+                    if pieces > 1 else f"The {new.label} is in one piece again (u undoes)", timeout=3)
+        view.clear_selection()
+        self._keep_current(new.id)
+
+    def _fragment_target(self, extent: tuple[int, int]) -> Span | None:
+        """The span under the caret (not one inside the selection), else the span last marked,
+        resized or gone to, if it is still there."""
+        here = self.article.span_at_cursor()
+        if here is not None and not (extent[0] <= here.start and here.end <= extent[1]):
+            return here
+        if self._current is not None:
+            return self.session.annotations.spans.get(self._current[0])
+        return None
+
+    def action_remove_fragment(self) -> None:
+        span = self._span_here()
+        if span is None:
+            return
+        if not span.fragments:
+            self.notify(f"The {span.label} is in one piece (x deletes it).", severity="warning", timeout=2)
+            return
+        cursor = self.article.cursor
+        index = next((i for i, (s, e) in enumerate(span.fragments) if s <= cursor < e), None)
+        if index is None:
+            self.notify("The cursor is between the fragments: go to the one to take out.", severity="warning", timeout=2)
+            return
+        ann = self.session.annotations
+        piece = span.fragment_texts[index]
+        new = self._edit(lambda: ann.remove_fragment(span.id, index), f"Took “{snippet(piece, 30)}” out of the {span.label} (u undoes)")
+        if new is not None:
+            self._keep_current(new.id)
 
     def action_next_span(self, step: int) -> None:
         target = next_start(self.session.annotations.sorted_spans(), self.article.cursor, step)

@@ -5,7 +5,9 @@ The span list is a `ScrollView` drawing one line per span with the Line API rath
 cost far more than the 33 ms a key may take. Lines are made on demand from
 `DocAnnotations.sorted_spans()`, with the span -> sources map cached on `annotations.version`.
 Article text is data: every line is built from plain strings, never markup. A line too long for the
-panel ends in "…" (the span's text is cut first, then its sources, attributes and note).
+panel ends in "…" (the span's text is cut first, then its sources, attributes and note). A span in
+fragments is one line: its fragments' texts joined by " … ", and a broken bar (`╏`, not `▌`) in
+its label's colour at the margin says it is in pieces.
 
 Suggestions (`reader suggest`'s ghosts) are not spans yet: the title counts them beside the spans,
 and a line under it names the one under the cursor, with its sources and the keys that decide it.
@@ -150,7 +152,7 @@ class SpanList(ScrollView, can_focus=True):
             for rel in self.annotations.relations.values():
                 tail = spans.get(rel.tail)
                 if tail is not None:
-                    out.setdefault(rel.head, []).append(tail.text)
+                    out.setdefault(rel.head, []).append(tail.joined_text)
             self._sources, self._version = out, self.annotations.version
         return self._sources
 
@@ -181,9 +183,9 @@ class SpanList(ScrollView, can_focus=True):
         room = max(0, width - 1 - len(name))
         if len(tail) > room // 2:
             tail = snippet(tail, max(1, room // 2))
-        text = snippet(span.text, max(1, room - len(tail)))
+        text = snippet(span.joined_text, max(1, room - len(tail)))
         segments = [
-            Segment("▌", Style(color=colour)),
+            Segment("╏" if span.fragments else "▌", Style(color=colour)),
             Segment(name[:max(0, width - 1)], style + Style(color=colour, bold=True)),
             Segment(text, style),
             Segment(tail, style + Style(dim=True)),

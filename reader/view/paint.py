@@ -8,6 +8,8 @@ Rules (readable in dark and light themes, because tints are blends of the label 
 widget's own background and the text keeps the theme's foreground):
 - a span's cells get its label's tint; where spans nest or overlap, the innermost (shortest) span's
   tint wins and the cells are underlined, so both stay visible;
+- a span in fragments tints its fragments only, all alike (the text between them is not the span's),
+  and its length is its fragments' characters;
 - the span under the cursor is drawn with a stronger tint and bold;
 - ghost spans (suggestions) are italic in their label's colour, with no tint of their own;
 - an optional hook adds a style per span (a review screen marks side A/B with it);
@@ -71,9 +73,14 @@ class SpanIndex:
         return found
 
     def at(self, offset: int) -> list[Span]:
-        """Spans containing `offset`, innermost (shortest) first."""
-        hits = self.overlapping(offset, offset + 1)
-        return sorted(hits, key=lambda s: (s.end - s.start, s.start, s.id))
+        """Spans containing `offset` (in one of their fragments), innermost (shortest) first."""
+        hits = [s for s in self.overlapping(offset, offset + 1) if not s.fragments or _in_piece(s, offset)]
+        return sorted(hits, key=lambda s: (s.length, s.start, s.id))
+
+
+def _in_piece(span: Span, offset: int) -> bool:
+    """Whether `offset` is in one of the span's fragments (a span in one piece: between its ends)."""
+    return any(s <= offset < e for s, e in span.fragments) if span.fragments else span.start <= offset < span.end
 
 
 @dataclass(frozen=True)
@@ -114,8 +121,8 @@ def paint_row(
     out: list[Segment] = []
     run_text: list[str] = []
     run_style: Style | None = None
-    spans = sorted(spans, key=lambda s: (s.end - s.start, s.start, s.id))
-    ghosts = sorted(ghosts, key=lambda s: (s.end - s.start, s.start, s.id))
+    spans = sorted(spans, key=lambda s: (s.length, s.start, s.id))
+    ghosts = sorted(ghosts, key=lambda s: (s.length, s.start, s.id))
     sel_start, sel_end = selection if selection else (-1, -1)
 
     def flush() -> None:
@@ -125,10 +132,10 @@ def paint_row(
 
     for offset, text, _width in cells:
         style = base
-        ghost = next((g for g in ghosts if g.start <= offset < g.end), None)
+        ghost = next((g for g in ghosts if g.start <= offset < g.end and (not g.fragments or _in_piece(g, offset))), None)
         if ghost is not None:
             style = style + palette.ghost.get(ghost.label, palette.fallback)
-        inside = [s for s in spans if s.start <= offset < s.end]
+        inside = [s for s in spans if s.start <= offset < s.end and (not s.fragments or _in_piece(s, offset))]
         if inside:
             inner = inside[0]
             table = palette.focus if inner is focus else palette.tint
