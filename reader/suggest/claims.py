@@ -51,6 +51,9 @@ class Claims:
             rest = [t for t in after if t[0] >= max(src_end, skip[-1][1] if skip else attr.cue_end)]
             if comma_before is None and at_start and rest and rest[0][2] == ",":
                 span = (rest[0][1], se)  # "According to X, A"
+            elif comma_before is None and at_start and self._short_then_comma(rest):
+                comma = next(t for t in rest if t[2] == ",")
+                span = (comma[1], se)  # "Per a report released last week, A"
             elif comma_before is None and at_start and rest and self.names.is_word(rest[0][2]):
                 span = (rest[0][0], se)  # "Laut Polizei wurden ..."
             elif comma_before is not None:

@@ -130,7 +130,10 @@ class Sources:
             start = self.v2.fronted(after) if cues.on("verb_second") else 0
             if kind == "tag" and start < len(after) and after[start][2].lower() in cues.reporting:
                 start += 1  # "..., so schätzen die Forscher, ..."
-            np = names.np_forward(after, start)
+            np = names.np_forward(after, start) if not (
+                cues.on("verb_second") and kind in ("reporting", "that") and start < len(after)
+                and after[start][2].lower() in cues.object_articles
+            ) else []  # "..., wies den Vorwurf zurück": an object, not the speaker
             if not np and kind == "according" and after and names.is_word(after[0][2]) and after[0][2].lower() not in cues.stop:
                 np = after[:1]  # "laut taz": a name written in lower case
             rest = [t for t in after if np and t[0] >= np[-1][1]]
@@ -208,6 +211,8 @@ class Sources:
     def _subject_after(self, after: list[Token]) -> bool:
         """A name right after the verb (after any adverbs): "..., fordert UN-Generalsekretär Annan"."""
         i = self.v2.fronted(after)
+        if i < len(after) and after[i][2].lower() in self.cues.object_articles:
+            return False
         if i < len(after) and after[i][2].lower() in self.cues.articles:
             i += 1
         return i < len(after) and self.names.capital(after[i][2]) and self.names.is_word(after[i][2]) \
