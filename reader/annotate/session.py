@@ -2,7 +2,10 @@
 
 Headless, so the app's document handling (open, switch, mark done, progress, read-only when another
 process edits the same file) is tested without a terminal. The app edits `session.annotations` and
-calls `edited()`; the session never blocks on a save except when the document is left.
+calls `edited()`, which puts the edit in the document's journal before it returns (so what the screen
+shows next survives a kill) and leaves the file to the saver's thread; the session never blocks on a
+save except when the document is left. Where the cursor was goes to the annotator's state file when
+the document is left (`Store.remember_cursor`), never into the annotation file.
 """
 
 from __future__ import annotations
@@ -40,9 +43,15 @@ class Session(DocumentSession):
         return None, self.project.store.load(self.annotator, self.project.corpus.get(doc_id), lock=True)
 
     def _last_request(self, saver: AutoSaver) -> None:
+        """The cursor, if it moved, so that reopening puts it back; nothing of it in the tracked file."""
         assert self.loaded is not None
-        if self.loaded.exists or self.annotations.spans or self.annotations.cursor:
-            saver.request(self.annotations)  # the cursor, so reopening puts it back
+        cursor = self.annotations.cursor
+        if cursor != self.loaded.cursor:
+            try:
+                self.project.store.remember_cursor(self.annotator, self.doc_id, cursor)
+            except OSError:  # only where the cursor was: not a reason to refuse to leave
+                return
+            self.loaded.cursor = cursor
 
     def edited(self) -> None:
         """Record an edit: the status moves from todo to in progress, and a save is queued."""

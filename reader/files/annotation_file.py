@@ -23,30 +23,35 @@ read-only.
 context saved beside them. Whether a span still fits its document, and re-anchoring it when it does
 not, is the store's business (the fast paths of diff and export take spans that `fits` as they are).
 
-The file is written through `AtomicJSONStorage`: sorted keys and indentation for readable diffs, and a
-temporary file in the same folder, flushed, fsynced and `os.replace`d, so a crash or a kill at any
-moment leaves the old file or the new one, never a torn one. A span's TinyDB document id is the number
-in its span id (`s12` -> 12), so a span keeps its key in the file from save to save and `git diff`
-shows only what changed.
+Beside the file, `.<doc_id>.journal` (`files.journal`) holds the edits made since the file was last
+written; `read_file` and `read_tables` replay it over the tables, so every reader sees what the app
+shows even when the app was killed before it wrote the file. `journal=False` reads the file alone
+(`reader show` as a git textconv: git compares the file's own bytes).
+
+The file is written in TinyDB's layout (tables of records keyed by number), with sorted keys and
+indentation for readable diffs, through a temporary file in the same folder, flushed, fsynced and
+`os.replace`d, so a crash or a kill at any moment leaves the old file or the new one, never a torn one.
+A span's key is the number in its span id (`s12` -> 12), so a span keeps its key from save to save and
+`git diff` shows only what changed. The text is put together here rather than through TinyDB's inserts,
+which cost what every record costs on every save: with a `WriteCache`, a record is encoded again only
+when it changed, so a save of a book with 20,000 spans after one edit costs that edit plus copying the
+text out (TinyDB opens the file as its own; a test says so). The cursor is not written: it is the
+annotator's place, not their work, and lives in the store's per-user state file.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document as TinyDocument
-
 from reader.core.errors import UserError
 from reader.core.model import Document, Orphan, Relation, Span
+from reader.files import journal
 from reader.files.atomic import write_atomic
 from reader.files.readable_json import dumps
 
@@ -90,48 +95,6 @@ def _load_json(path: Path) -> tuple[str, dict[str, dict[str, Any]]] | None:
     return raw, data
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage that writes sorted, indented JSON atomically, and can batch writes into one."""
-
-    def __init__(self, path: str | os.PathLike, create_dirs: bool = True) -> None:
-        self.path = Path(path)
-        self._create_dirs = create_dirs
-        self._pending: dict | None = None
-        self._batching = False
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        if self._batching and self._pending is not None:
-            return self._pending
-        loaded = _load_json(self.path)
-        data = None if loaded is None else loaded[1]
-        if self._batching:
-            self._pending = data
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self._batching:
-            self._pending = data
-            return
-        write_atomic(self.path, dumps(data), self._create_dirs)
-
-    @contextmanager
-    def batch(self, fresh: bool = False) -> Iterator[None]:
-        """Collect every write inside the block and write the file once, atomically, at the end.
-
-        With `fresh`, the block starts from empty tables instead of the file's (it is rewritten whole)."""
-        self._batching, self._pending = True, ({} if fresh else None)
-        try:
-            yield
-            data = self._pending
-        finally:
-            self._batching, self._pending = False, None
-        if data is not None:
-            write_atomic(self.path, dumps(data), self._create_dirs)
-
-    def close(self) -> None:
-        pass
-
-
 # --------------------------------------------------------------------------- what a file holds
 
 
@@ -144,7 +107,8 @@ class Meta:
     sha256: str = ""
     """Of the document's text when it was saved; empty when unknown (a file written by hand)."""
     status: str = "todo"
-    cursor: int = 0
+    cursor: int | None = None
+    """Only in files written before the cursor moved to the per-user state file (`Store.cursor`)."""
     schema_version: int = 1
     updated: str = ""
     last_ids: Mapping[str, int] = field(default_factory=dict)
@@ -159,7 +123,8 @@ class Meta:
     def record(self) -> dict[str, Any]:
         return {
             "doc_id": self.doc_id, "sha256": self.sha256, "annotator": self.annotator, "status": self.status,
-            "schema_version": self.schema_version, "updated": self.updated, "cursor": self.cursor,
+            "schema_version": self.schema_version, "updated": self.updated,
+            **({"cursor": self.cursor} if self.cursor is not None else {}),
             "last_ids": dict(sorted(self.last_ids.items())),
             **({"format_version": self.format_version} if self.format_version != 1 else {}),
         }
@@ -243,13 +208,15 @@ class AnnotationFile:
     suggested_relations: list[Relation] = field(default_factory=list)
     malformed: list[MalformedRecord] = field(default_factory=list)
     """The records that could not be read (only with `read_file(..., strict=False)`), left out above."""
+    journal: int = 0
+    """Entries of the file's journal replayed over it (edits the file itself does not have yet)."""
 
     def summary(self) -> FileSummary:
         orphans = sum(1 for s in self.spans if s.orphaned is not None)
         return FileSummary(
             path=self.path, annotator=self.path.parent.name, doc_id=self.meta.doc_id, status=self.meta.status,
             spans=len(self.spans) - orphans, relations=len(self.relations), orphans=orphans,
-            cursor=self.meta.cursor, sha256=self.meta.sha256, updated=self.meta.updated,
+            cursor=self.meta.cursor or 0, sha256=self.meta.sha256, updated=self.meta.updated,
             suggestions=len(self.suggested_spans),
         )
 
@@ -257,12 +224,42 @@ class AnnotationFile:
 # --------------------------------------------------------------------------- reading
 
 
-def read_tables(path: Path) -> dict[str, dict[str, Any]]:
-    """The tables of one file as TinyDB holds them; StoreError if it is not a readable TinyDB file."""
-    loaded = _load_json(Path(path))
+def read_tables(path: Path, *, journal: bool = True) -> dict[str, dict[str, Any]]:
+    """The tables of one file as TinyDB holds them, its journal replayed; StoreError if it is not a
+    readable TinyDB file."""
+    loaded = _load_replayed(Path(path), journal)
     if loaded is None:
         raise StoreError("empty annotation file", path)
-    return loaded[1]
+    return loaded.tables
+
+
+@dataclass
+class _Replayed:
+    raw: str
+    tables: dict[str, dict[str, Any]]
+    entries: int
+    origin: dict[tuple[str, str], int]
+    """(table, key) -> journal line of the records the journal set."""
+
+
+def _load_replayed(path: Path, use_journal: bool) -> _Replayed | None:
+    """The file's text and tables with its journal replayed over them (a document whose first edits are
+    only in the journal starts from no tables); None when there is neither."""
+    loaded = _load_json(path)
+    entries: list[tuple[int, dict[str, Any]]] = []
+    if use_journal:
+        where = journal.journal_path(path)
+        try:
+            entries = journal.read(where)
+        except journal.JournalError as exc:
+            raise StoreError(f"journal {where.name} line {exc.line}: {exc.what}", path) from None
+        except OSError as exc:
+            raise StoreError(f"cannot read its journal {where.name} ({exc.strerror or exc})", path) from None
+    if loaded is None and not entries:
+        return None
+    raw, tables = loaded if loaded is not None else ("", {})
+    origin = journal.apply(tables, entries) if entries else {}
+    return _Replayed(raw, tables, len(entries), origin)
 
 
 def records(tables: Mapping[str, Mapping[str, Any]], table: str) -> list[tuple[str, Any]]:
@@ -275,19 +272,20 @@ def records(tables: Mapping[str, Mapping[str, Any]], table: str) -> list[tuple[s
     return [(k, rows[k]) for k in keys]
 
 
-def read_file(path: Path, *, strict: bool = True) -> AnnotationFile:
-    """Every table of one annotation file, checked record by record.
+def read_file(path: Path, *, strict: bool = True, journal: bool = True) -> AnnotationFile:
+    """Every table of one annotation file, its journal replayed (unless `journal=False`), checked
+    record by record.
 
-    StoreError when the file is missing, empty, not UTF-8, not JSON or not TinyDB tables; with
-    `strict`, also for the first malformed record (a `MalformedRecord`), else those are collected
-    in `malformed` and left out."""
+    StoreError when the file is missing (and has no journal), empty, not UTF-8, not JSON or not TinyDB
+    tables, or its journal has a line that is not an entry; with `strict`, also for the first malformed
+    record (a `MalformedRecord`), else those are collected in `malformed` and left out."""
     path = Path(path)
-    loaded = _load_json(path)
+    loaded = _load_replayed(path, journal)
     if loaded is None:
         raise StoreError("empty annotation file" if path.exists() else "no such file", path)
-    raw, tables = loaded
-    reader = _Reader(path, raw, strict)
-    out = AnnotationFile(path, reader.meta(tables))
+    tables = loaded.tables
+    reader = _Reader(path, loaded.raw, strict, loaded.origin)
+    out = AnnotationFile(path, reader.meta(tables), journal=loaded.entries)
     out.spans = reader.rows(tables, "spans", "span", reader.stored_span)
     out.relations = reader.rows(tables, "relations", "relation", reader.stored_relation)
     out.suggested_spans = reader.rows(tables, "suggested_spans", "suggestion", reader.span)
@@ -303,9 +301,16 @@ class _Bad(Exception):
 class _Reader:
     """The rules for a record, one method a kind; each raises _Bad with what is wrong."""
 
-    def __init__(self, path: Path, raw: str, strict: bool) -> None:
-        self.path, self.raw, self.strict = path, raw, strict
+    def __init__(self, path: Path, raw: str, strict: bool, origin: Mapping[tuple[str, str], int]) -> None:
+        self.path, self.raw, self.strict, self.origin = path, raw, strict, origin
         self.malformed: list[MalformedRecord] = []
+
+    def _where(self, what: str, table: str, key: str) -> tuple[str, int | None]:
+        """`what`, and the line of the record in the file; one the journal set is named by its line there."""
+        line = self.origin.get((table, key))
+        if line is not None:
+            return f"{what} in journal {journal.journal_path(self.path).name} line {line}", None
+        return what, _line_of(self.raw, table, key)
 
     def rows(self, tables: Mapping[str, Mapping[str, Any]], table: str, kind: str, parse: Any) -> list:
         out = []
@@ -316,7 +321,8 @@ class _Reader:
                 out.append(parse(record))
             except _Bad as exc:
                 item = str(record.get("id", "-")) if isinstance(record, dict) else "-"
-                self._fail(MalformedRecord(f"malformed {kind} ({exc})", self.path, _line_of(self.raw, table, key), item))
+                what, line = self._where(f"malformed {kind} ({exc})", table, key)
+                self._fail(MalformedRecord(what, self.path, line, item))
         return out
 
     def _fail(self, error: MalformedRecord) -> None:
@@ -336,7 +342,7 @@ class _Reader:
                 annotator=str(record.get("annotator", self.path.parent.name)),
                 sha256=str(record.get("sha256") or ""),
                 status=str(record.get("status", "todo")),
-                cursor=_int(record, "cursor", 0),
+                cursor=_int(record, "cursor", 0) if "cursor" in record else None,
                 schema_version=_int(record, "schema_version", 1),
                 updated=str(record.get("updated", "")),
                 last_ids={str(k): v for k, v in floor.items() if type(v) is int} if isinstance(floor, dict) else {},
@@ -440,6 +446,40 @@ def relation_record(rel: Relation) -> dict[str, Any]:
     return {"id": rel.id, "head": rel.head, "tail": rel.tail, "label": rel.label}
 
 
+class WriteCache:
+    """The text of every record one file's last write made, so that the next write encodes only the
+    records that changed: spans and relations are immutable, so the same object (against the same
+    document text) makes the same record. Kept by the store per file; one write at a time uses it."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.tables: dict[str, dict[str, tuple[object, str]]] = {}
+        self.lock = threading.Lock()
+
+    def encode(self, table: str, values: Iterable[Any], record: Any) -> list[tuple[str, str]]:
+        """(id, text) of each value's record (`record(value)` when it is not cached), in order; what is
+        not among `values` is forgotten."""
+        old = self.tables.get(table) or {}
+        fresh: dict[str, tuple[object, str]] = {}
+        out = []
+        for value in values:
+            hit = old.get(value.id)
+            if hit is None or hit[0] is not value:
+                hit = (value, _record_text(record(value)))
+            fresh[value.id] = hit
+            out.append((value.id, hit[1]))
+        self.tables[table] = fresh
+        return out
+
+
+_RECORD_INDENT = "\n    "
+
+
+def _record_text(record: Mapping[str, Any]) -> str:
+    """A record as `dumps` writes it inside a table (two levels in): the same bytes, made alone."""
+    return dumps(record)[:-1].replace("\n", _RECORD_INDENT)
+
+
 def write_file(
     path: Path,
     meta: Meta,
@@ -449,43 +489,61 @@ def write_file(
     orphans: Iterable[Orphan] = (),
     suggested_spans: Iterable[Span] = (),
     suggested_relations: Iterable[Relation] = (),
+    cache: WriteCache | None = None,
 ) -> None:
     """Write one annotation file whole, once, atomically: `spans` placed in `text` (which gives their
-    context), `orphans` with the context they kept, relations in the order of their numbers."""
-    span_rows = [span_record(s, text) for s in spans]
-    orphans, suggested_spans = list(orphans), list(suggested_spans)
-    in_pieces = any("fragments" in r for r in span_rows) or any(
+    context), `orphans` with the context they kept, relations in the order of their numbers.
+
+    The bytes are those of `dumps` over the tables (sorted keys, indented); `cache` (the same one for
+    the same file) keeps the records' text from one write to the next."""
+    cache = cache or WriteCache()
+    with cache.lock:
+        write_atomic(path, _file_text(cache, meta, text, list(spans), relations, list(orphans),
+                                      list(suggested_spans), list(suggested_relations)))
+
+
+def _file_text(
+    cache: WriteCache, meta: Meta, text: str, spans: list[Span], relations: Iterable[Relation],
+    orphans: list[Orphan], suggested_spans: list[Span], suggested_relations: list[Relation],
+) -> str:
+    if cache.text is not text:  # the context of every record comes from the text
+        cache.tables.clear()
+        cache.text = text
+    in_pieces = any(s.fragments for s in spans) or any(
         isinstance(o.item, Span) and o.item.fragments for o in orphans) or any(s.fragments for s in suggested_spans)
     if in_pieces != (meta.format_version >= FORMAT_VERSION):  # the version says what a reader must know
         meta = replace(meta, format_version=FORMAT_VERSION if in_pieces else 1)
-    rel_rows = [relation_record(r) for r in sorted(relations, key=lambda r: (_number(r.id) or 0, r.id))]
+    span_rows = cache.encode("spans", spans, lambda s: span_record(s, text))
+    ordered = sorted(relations, key=lambda r: (_number(r.id) or 0, r.id))
+    rel_rows = cache.encode("relations", ordered, relation_record)
     for orphan in orphans:
         if isinstance(orphan.item, Span):
             record = span_record(orphan.item, "")
             record.update(orphaned=True, orphan_reason=orphan.reason)
             record["context_before"], record["context_after"] = orphan.context
-            span_rows.append(record)
+            span_rows.append((orphan.item.id, _record_text(record)))
         else:
-            rel_rows.append({**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason})
-    suggested = [span_record(s, text) for s in suggested_spans]
-    suggested_links = [relation_record(r) for r in suggested_relations]
-    storage_ref: list[AtomicJSONStorage] = []
+            record = {**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason}
+            rel_rows.append((orphan.item.id, _record_text(record)))
+    tables = {
+        "meta": _table([("1", _record_text(meta.record()))]),
+        "spans": _table(_keyed(span_rows)),
+        "relations": _table(_keyed(rel_rows)),
+    }
+    if suggested_spans or suggested_relations:
+        ghosts = cache.encode("suggested_spans", suggested_spans, lambda s: span_record(s, text))
+        links = cache.encode("suggested_relations", suggested_relations, relation_record)
+        tables["suggested_spans"] = _table([(str(i), t) for i, (_id, t) in enumerate(ghosts, 1)])
+        tables["suggested_relations"] = _table([(str(i), t) for i, (_id, t) in enumerate(links, 1)])
+    return "{\n  " + ",\n  ".join(f'"{name}": {tables[name]}' for name in sorted(tables)) + "\n}\n"
 
-    def make_storage(p: str, **kw: Any) -> AtomicJSONStorage:
-        storage_ref.append(AtomicJSONStorage(p, **kw))
-        return storage_ref[0]
 
-    db = TinyDB(str(path), storage=make_storage)
-    with storage_ref[0].batch(fresh=True):
-        db.table("meta").insert(TinyDocument(meta.record(), doc_id=1))
-        db.table("spans").insert_multiple(_keyed(span_rows))
-        db.table("relations").insert_multiple(_keyed(rel_rows))
-        if suggested or suggested_links:
-            db.table("suggested_spans").insert_multiple(TinyDocument(r, doc_id=i) for i, r in enumerate(suggested, 1))
-            db.table("suggested_relations").insert_multiple(
-                TinyDocument(r, doc_id=i) for i, r in enumerate(suggested_links, 1)
-            )
-    db.close()
+def _table(rows: list[tuple[str, str]]) -> str:
+    """A table of (key, record text), keys in `dumps`'s order (as strings)."""
+    if not rows:
+        return "{}"
+    rows.sort()
+    return "{" + _RECORD_INDENT + ("," + _RECORD_INDENT).join(f'"{key}": {body}' for key, body in rows) + "\n  }"
 
 
 def _number(ident: str) -> int | None:
@@ -493,17 +551,17 @@ def _number(ident: str) -> int | None:
     return int(digits) if ident[:1] in ("s", "r") and digits.isdigit() and int(digits) > 0 else None
 
 
-def _keyed(records: list[dict[str, Any]]) -> list[TinyDocument]:
-    """TinyDB documents keyed by the number in their id, so keys stay put from save to save."""
-    used = {n for r in records if (n := _number(r["id"])) is not None}
-    spare = max(used, default=0)
-    out = []
+def _keyed(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(key, text) of (id, text) rows: a record's key is the number in its id, so keys stay put from save
+    to save; one without a number (or a number taken) gets the next one after the highest."""
+    numbers = [_number(ident) for ident, _text in rows]
+    spare = max((n for n in numbers if n is not None), default=0)
     seen: set[int] = set()
-    for record in records:
-        n = _number(record["id"])
+    out = []
+    for n, (_ident, body) in zip(numbers, rows):
         if n is None or n in seen:
             spare += 1
             n = spare
         seen.add(n)
-        out.append(TinyDocument(record, doc_id=n))
+        out.append((str(n), body))
     return out

@@ -48,8 +48,9 @@ class Project:
         if not (self.path / "annotations" / "labels.yaml").exists():
             write_schema(self.path, schema or load_schema(self.path))
         ignore = self.path / "annotations" / ".gitignore"
-        if not ignore.exists():  # lock and temporary files are the machine's, never the project's
-            ignore.write_text("# written by reader: lock files and unfinished saves\n.*.lock\n**/.*.lock\n**/.*.tmp\n")
+        if not ignore.exists():  # locks, journals, unfinished saves, cursors: the machine's, not the project's
+            ignore.write_text("# written by reader: lock files, edit journals, unfinished saves, cursors\n"
+                              ".*.lock\n**/.*.lock\n**/.*.tmp\n**/.*.journal\n**/.state.json\n")
         self.__dict__.pop("schema", None)
         return self
 

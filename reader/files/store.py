@@ -18,10 +18,26 @@ the context of both), in order; if one fragment cannot be placed, the span is ke
 
 A file written by a newer reader (its `format_version` above `annotation_file.FORMAT_VERSION`) is
 opened read-only, so that saving cannot drop what this version does not know.
+
+Beside each file, the edits not yet in it are in its journal (`files.journal`, written by the app's
+saver, replayed by every read). Opening a document with its lock takes over a journal a killed process
+left and removes the temporary files a killed write left (`atomic.remove_stale`); a save by anything
+but the app's saver (`reader suggest`, an import, a review) writes everything the journal had, so it
+removes the journal. A save writes only when asked, and the app asks only when the annotations or the
+status changed: opening a document and leaving it writes nothing.
+
+The cursor is the annotator's place, not their work, so it is not in the annotation file (it would
+change the tracked file on every visit): it lives in `annotations/<annotator>/.state.json`, one small
+per-user file beside the annotator's work that `.gitignore` covers, written when a document is left
+with the cursor moved. Beside the work rather than under `$XDG_STATE_HOME` because it belongs to this
+project's copy of it: it moves with the folder and needs no key for which project it is.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,11 +51,17 @@ from reader.files.annotation_file import (
     Meta,
     StoredSpan,
     StoreError,
+    WriteCache,
     read_file,
     write_file,
 )
+from reader.files.atomic import remove_stale, write_atomic
 from reader.files.corpus import check_name
+from reader.files.journal import Journal, journal_path
 from reader.files.lock import DocLock
+
+CACHED_FILES = 4
+"""Annotation files whose records' text the store keeps between saves (`WriteCache`), newest first."""
 
 
 @dataclass
@@ -54,6 +76,13 @@ class Loaded:
     exists: bool = False
     format_version: int = 1
     """The file's layout (`annotation_file.FORMAT_VERSION`); a newer one is opened read-only."""
+    unsaved: bool = False
+    """The annotations differ from the file: its journal was replayed, or spans were re-anchored,
+    placed again or kept aside, or suggestions dropped. Saving writes what the repair made."""
+    journal: Journal | None = None
+    """The document's journal, for the process holding the lock (None when read-only)."""
+    cursor: int = 0
+    """Where the cursor was when the document was left last (the state file), as opened."""
 
 
 def reanchor(span: Span, text: str, before: str, after: str) -> Span | None:
@@ -127,6 +156,8 @@ class Store:
         self.root = self.project / "annotations"
         self.schema = schema
         self.last_refusal: str | None = None
+        self._caches: OrderedDict[Path, WriteCache] = OrderedDict()
+        self._caches_lock = threading.Lock()
 
     # ----------------------------------------------------------------- paths
 
@@ -138,21 +169,31 @@ class Store:
     def lock_path(self, annotator: str, doc_id: str) -> Path:
         return self.root / annotator / f".{doc_id}.lock"
 
+    def journal_path(self, annotator: str, doc_id: str) -> Path:
+        return journal_path(self.path(annotator, doc_id))
+
+    def state_path(self, annotator: str) -> Path:
+        """The annotator's own state on this machine (the cursor in each document): not their work."""
+        check_name("annotator", annotator)
+        return self.root / annotator / ".state.json"
+
     def annotators(self) -> list[str]:
         if not self.root.is_dir():
             return []
         return sorted(  # a folder with no annotation file yet (opened, nothing saved) is nobody's work
             p.name for p in self.root.iterdir()
-            if p.is_dir() and not p.name.startswith((".", "_")) and any(p.glob("[!.]*.json"))
+            if p.is_dir() and not p.name.startswith((".", "_")) and _documents(p)
         )
 
     def files(self, annotator: str | None = None) -> list[Path]:
+        """Every annotation file of the annotator (or of everyone), with those whose edits are only in
+        a journal so far (the path of the file they will be folded into)."""
         names = [annotator] if annotator else self.annotators()
         out: list[Path] = []
         for name in names:
             folder = self.root / name
             if folder.is_dir():
-                out.extend(sorted(p for p in folder.glob("*.json") if not p.name.startswith(".")))
+                out.extend(sorted(folder / f"{doc_id}.json" for doc_id in _documents(folder)))
         return out
 
     # ----------------------------------------------------------------- reading without the model
@@ -194,6 +235,10 @@ class Store:
             held = self.lock(annotator, doc.id)
             readonly = held is None
         try:
+            taken = None
+            if held is not None:  # nobody else writes this document now: what a kill left is ours
+                remove_stale(path.parent, (path.name, journal_path(path).name))
+                taken = Journal.open(journal_path(path))
             loaded = self._load(path, doc)
         except BaseException:
             if held is not None:
@@ -204,6 +249,10 @@ class Store:
             held.release()
             held = None
         loaded.readonly, loaded.lock = readonly or newer, held
+        loaded.journal = taken if held is not None else None
+        if held is not None and loaded.unsaved and not path.exists():  # edits only in a journal so far:
+            self._write(path, annotator, loaded.annotations)  # every reader looks for the file first
+        loaded.cursor = loaded.annotations.cursor = self.cursor(annotator, doc.id, loaded.cursor)
         if newer:
             loaded.report.insert(0, f"{path}: opened read-only, written by a newer reader (format "
                                     f"{loaded.format_version}; this one knows up to {annotation_file.FORMAT_VERSION})")
@@ -214,14 +263,17 @@ class Store:
 
     def _load(self, path: Path, doc: Document) -> Loaded:
         ann = DocAnnotations(doc, self.schema)
-        if not path.exists():
+        if not path.exists() and not journal_path(path).exists():
             return Loaded(ann)
         file = read_file(path)
         report: list[str] = []
+        unsaved = file.journal > 0 or file.meta.text_changed(doc)
         if file.meta.text_changed(doc):
             report.append(f"{path}: the document's text changed since it was annotated; spans re-anchored")
         for stored in file.spans:
-            report.extend(self._place(path, ann, stored))
+            lines = self._place(path, ann, stored)
+            report.extend(lines)  # moved, kept aside or placed again: the file will say so
+            unsaved = unsaved or (bool(lines) if stored.orphaned is None else stored.id in ann.spans)
         ann.id_floor = file.meta.last_ids
         for stored_rel in file.relations:
             rel = stored_rel.relation
@@ -229,15 +281,18 @@ class Store:
             if problem is not None:
                 ann.keep_aside(Orphan(rel, problem))
                 report.append(f"{path}: relation {rel.id} kept aside: {problem}")
-        ann.status, ann.cursor = file.meta.status, file.meta.cursor
+            unsaved = unsaved or (problem is None) != (stored_rel.orphaned is None)
+        ann.status = file.meta.status
         fitting = []
         for span in file.suggested_spans:
             if 0 <= span.start < span.end <= len(doc.text) and doc.text[span.start : span.end] == span.text:
                 fitting.append(span)
             else:
+                unsaved = True
                 report.append(f"{path}: suggestion {span.id} no longer fits the text; dropped (run reader suggest again)")
         ann.set_suggestions(fitting, file.suggested_relations)
-        return Loaded(ann, report=report, exists=True, format_version=file.meta.format_version)
+        return Loaded(ann, report=report, exists=True, format_version=file.meta.format_version, unsaved=unsaved,
+                      cursor=file.meta.cursor or 0)
 
     @staticmethod
     def _place(path: Path, ann: DocAnnotations, stored: StoredSpan) -> list[str]:
@@ -260,8 +315,12 @@ class Store:
 
     # ----------------------------------------------------------------- save
 
-    def save(self, annotator: str, ann: DocAnnotations, *, lock: DocLock | None = None) -> Path:
-        """Write the whole file once, atomically. Refuses when another process holds the lock."""
+    def save(self, annotator: str, ann: DocAnnotations, *, lock: DocLock | None = None,
+             keep_journal: bool = False) -> Path:
+        """Write the whole file once, atomically. Refuses when another process holds the lock.
+
+        The file then holds everything the document's journal had (`ann` was loaded with it replayed),
+        so the journal is removed, unless `keep_journal` (the app's saver, which folds it itself)."""
         path = self.path(annotator, ann.document.id)
         own = None
         if lock is None or not lock.held:
@@ -270,6 +329,8 @@ class Store:
                 raise StoreError("another process is editing this file; not saved", path)
         try:
             self._write(path, annotator, ann)
+            if not keep_journal:
+                journal_path(path).unlink(missing_ok=True)
         finally:
             if own is not None:
                 own.release()
@@ -281,12 +342,54 @@ class Store:
             annotator=annotator,
             sha256=ann.document.sha256,
             status=ann.status,
-            cursor=ann.cursor,
             schema_version=self.schema.version if self.schema else 1,
             updated=now_iso(),
             last_ids=ann.highest_ids(),
         )
         write_file(
             path, meta, ann.document.text, ann.sorted_spans(), ann.relations.values(), ann.orphans,
-            ann.suggested_spans, ann.suggested_relations,
+            ann.suggested_spans, ann.suggested_relations, cache=self._cache(path),
         )
+
+    def _cache(self, path: Path) -> WriteCache:
+        with self._caches_lock:
+            cache = self._caches.pop(path, None) or WriteCache()
+            self._caches[path] = cache
+            while len(self._caches) > CACHED_FILES:
+                self._caches.popitem(last=False)
+            return cache
+
+    # ----------------------------------------------------------------- the annotator's own state
+
+    def cursor(self, annotator: str, doc_id: str, default: int = 0) -> int:
+        """Where the annotator left `doc_id` (the state file), else `default`."""
+        entry = self._state(annotator).get(doc_id)
+        cursor = entry.get("cursor") if isinstance(entry, dict) else None
+        return cursor if type(cursor) is int and cursor >= 0 else default
+
+    def remember_cursor(self, annotator: str, doc_id: str, cursor: int) -> None:
+        """Keep where the annotator leaves `doc_id`, in the state file (read again first: another
+        process of the same annotator may have left another document meanwhile)."""
+        state = self._state(annotator)
+        state[doc_id] = {**(state.get(doc_id) if isinstance(state.get(doc_id), dict) else {}), "cursor": cursor}
+        write_atomic(self.state_path(annotator), json.dumps(dict(sorted(state.items())), indent=1) + "\n")
+
+    def _state(self, annotator: str) -> dict[str, Any]:
+        """The state file's documents; an unreadable one counts as empty (it is rewritten on the next
+        leave, and holds nothing but where cursors were)."""
+        try:
+            data = json.loads(self.state_path(annotator).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+def _documents(folder: Path) -> set[str]:
+    """The ids of the documents with an annotation file or a journal in an annotator's folder."""
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return set()
+    found = {n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")}
+    found.update(n[1:-8] for n in names if n.startswith(".") and n.endswith(".journal") and len(n) > 9)
+    return found
