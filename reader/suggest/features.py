@@ -5,11 +5,15 @@ token means what it means everywhere else (the one tokenizer, `core.text.tokeniz
 splitter, `core.text.Segmenter`):
 
 - the word itself, lower-cased, its first and last three letters, its shape (Xxxx, dd, ...), and
-  the same for the two words on either side (the window), plus the word pairs around it;
-- cue words: a token of the rules' cue lexicon (`suggest.cues`: reporting verbs, "according to"...)
-  or of the project's own lexicon, learned from the words the annotators marked as `cue` and the
-  words right before and after their sources; where the nearest cue word of the sentence is, in
-  tokens, before or after (the cue is what makes a span a source or a content);
+  the words on either side (a window of three; the shapes of two), plus the word pairs around it;
+- cue words: a token of the rules' cue lexicon (`suggest.cues`, every language's: reporting verbs,
+  "according to"...) or of the project's own, learned from the words its annotators marked as `cue`
+  (a word whose first five letters are a cue's counts as a near cue: German "erklärt", "erklärte");
+  where the nearest cue word of the sentence is, in tokens, before or after, which cue words the
+  sentence holds, and whether a comma or colon follows the cue (the cue is what makes a span a
+  source or a content);
+- words of the label: those seen mostly inside one label's spans in the project's annotations
+  ("Sprecher", "sei"), on the token and for its sentence;
 - quotation marks: a token that is one (opening, closing, either), and the position of a token in a
   quotation the rules found (first, inside, last; marks just before and after), since a content
   span starts and ends at them;
@@ -130,7 +134,7 @@ def learn_lexicon(base: Lexicon, examples: Iterable[tuple[str, Sequence[Span]]],
 
 
 @dataclass
-class Sequence_:
+class Paragraph:
     """One paragraph: its tokens (extents in the document) and their features."""
 
     tokens: list[tuple[int, int]]
@@ -142,7 +146,7 @@ class DocTokens:
     """A document cut for the models: paragraphs of tokens, and where each token's sentence is."""
 
     text: str
-    paragraphs: list[Sequence_]
+    paragraphs: list[Paragraph]
     sentence_starts: list[int]
     """Start offsets of the sentences, sorted (sentence of an offset: bisect)."""
 
@@ -175,11 +179,11 @@ def featurize(doc: Document | str, lexicon: Lexicon, rule_spans: Sequence[Span] 
         extents.sort()
     quotes = rule_at.get("quote", [])
     quote_starts = [q[0] for q in quotes]
-    paragraphs: list[Sequence_] = []
+    paragraphs: list[Paragraph] = []
     for pstart, pend in zip(*seg.blocks):
         toks = tokenize(text, pstart, pend)
         if toks:
-            paragraphs.append(Sequence_(toks, _paragraph_features(text, toks, lexicon, sent_starts, sent_ends,
+            paragraphs.append(Paragraph(toks, _paragraph_features(text, toks, lexicon, sent_starts, sent_ends,
                                                                   rule_at, quotes, quote_starts)))
     return DocTokens(text, paragraphs, sent_starts)
 
@@ -323,7 +327,7 @@ def _paragraph_features(text: str, toks: list[tuple[int, int]], lex: Lexicon, se
 # --------------------------------------------------------------------------- tags <-> spans
 
 
-def tags_for(seq: Sequence_, spans: Iterable[Span], label: str) -> list[str]:
+def tags_for(seq: Paragraph, spans: Iterable[Span], label: str) -> list[str]:
     """BIO tags of one label over one paragraph: a token shares a character with the span. Of two
     spans of the label over the same tokens, the first (the longer at the same start) wins."""
     toks = seq.tokens
@@ -347,7 +351,7 @@ def tags_for(seq: Sequence_, spans: Iterable[Span], label: str) -> list[str]:
     return tags
 
 
-def spans_of(seq: Sequence_, tags: Sequence[str]) -> list[tuple[int, int, int, int]]:
+def spans_of(seq: Paragraph, tags: Sequence[str]) -> list[tuple[int, int, int, int]]:
     """(start, end, first token, end token) of each tagged run; an I after O starts a run too."""
     out = []
     begin = None

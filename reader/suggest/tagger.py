@@ -17,7 +17,7 @@ Decoding reads the marginals (the probability that a token is inside a span of t
 the best path: a token is inside when that probability passes the label's threshold, which training
 picks on held-out documents (recall is worth more than a cautious best path to a reviewer who
 accepts or rejects ghosts). A span's confidence is the mean probability of its tokens; a document's
-uncertainty sums, over its tokens, how unsure the tagger is of each (1 - the largest marginal).
+uncertainty is the mean, over its tokens, of how unsure the tagger is of each (1 - the largest marginal).
 """
 
 from __future__ import annotations
