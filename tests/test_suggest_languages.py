@@ -47,7 +47,7 @@ def test_the_language_comes_from_the_documents_meta_else_from_its_function_words
 
 
 def test_a_german_article_gets_german_suggestions_without_being_told():
-    spans, links = found("Der Sprecher der Polizei sagte, die Lage sei unter Kontrolle.")
+    _, links = found("Der Sprecher der Polizei sagte, die Lage sei unter Kontrolle.")
     assert links == {("die Lage sei unter Kontrolle", "Sprecher der Polizei")}
 
 
@@ -99,7 +99,7 @@ def test_german_quotation_marks_and_the_speaker_after_the_quote():
 
 
 def test_german_ordinals_do_not_end_a_sentence():
-    spans, links = german("Am 5. August sagte die Ministerin, das Gesetz sei gescheitert.")
+    _, links = german("Am 5. August sagte die Ministerin, das Gesetz sei gescheitert.")
     assert ("das Gesetz sei gescheitert", "Ministerin") in links
 
 

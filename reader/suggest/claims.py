@@ -80,9 +80,8 @@ class Claims:
                 span = self._clause_after(attr, after, se)
             if span is None and comma_before is not None and attr.kind in ("reporting", "that"):
                 tail = [t for t in after if self.names.is_word(t[2])]
-                if len(tail) <= 5 and not any(not self.names.is_word(t[2]) and t[2] not in ".!?," for t in after):
-                    span = (ss, comma_before)
-                elif self._short_then_comma(after):  # "A, X said on Monday, as the city ..."
+                short = len(tail) <= 5 and not any(not self.names.is_word(t[2]) and t[2] not in ".!?," for t in after)
+                if short or self._short_then_comma(after):  # "A, X said on Monday, as the city ..."
                     span = (ss, comma_before)
         return self._clean(span)
 

@@ -80,7 +80,7 @@ def _phrase_pattern(phrases: Any) -> re.Pattern | None:
     words = sorted({" ".join(str(p).lower().split()) for p in phrases or () if str(p).strip()})
     if not words:
         return None
-    return re.compile(rf"(?<![\w'’\-])(?:{_trie(words)})(?![\w'’\-])", re.I)
+    return re.compile(rf"(?<![\w'’\-])(?:{_trie(words)})(?![\w'’\-])", re.IGNORECASE)
 
 
 def _phrases(items: Any) -> frozenset[str]:
@@ -148,7 +148,7 @@ class LanguageCues:
         )
         self.accusation_re = _phrase_pattern(data.get("accusations"))
         numbers = _phrase_pattern(data.get("number_words"))
-        self.number_re = re.compile(r"\d" + (f"|{numbers.pattern}" if numbers else ""), re.I)
+        self.number_re = re.compile(r"\d" + (f"|{numbers.pattern}" if numbers else ""), re.IGNORECASE)
         closers: dict[str, set[str]] = {}
         for opening, closing in self.quote_pairs:
             closers.setdefault(opening, set()).add(closing)
@@ -256,7 +256,7 @@ def merge_cues(base: dict[str, Any], extra: Any, path: str) -> dict[str, Any]:
     per_language = set().union(*(set(s) for s in sections.values())) - set(SHARED) if sections else set()
     known = per_language | set(SHARED)
     replace, remove = _replace_remove(extra, path)
-    for key, items in remove.items():
+    for key in remove:
         lists = [base.get(key)] if key in SHARED else [s.get(key) for s in sections.values()]
         if key not in known or not any(isinstance(x, list) for x in lists):
             raise CuesError(f"cannot remove from {key!r}: not a list of cues", path)
@@ -317,7 +317,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
 
 def _read_yaml(text: str, path: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CuesError(f"not valid YAML ({getattr(exc, 'problem', exc)})", path,

@@ -17,7 +17,6 @@ from reader.core.text import ABBREVIATIONS, Segmenter
 from reader.suggest.cues import LanguageCues
 from reader.suggest.quotes import find_quotes
 
-
 _ORDINAL_BEFORE = regex.compile(r"(?<![\d.,])\d{1,3}\.\s+$")
 _WORD_AFTER = regex.compile(r"\p{L}+")
 

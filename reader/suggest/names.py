@@ -193,3 +193,14 @@ class Names:
         before = _LAST_WORD.search(self.text, max(0, toks[0][0] - 8), toks[0][0] - 1) if toks[0][0] > 0 else None
         definite = before is not None and before.group().lower() == "the" and before.end() == toks[0][0] - 1
         return definite and last.lower() not in self.cues.person_titles
+
+    def quoted_name_before(self, before: list[Token], j: int) -> list[Token]:
+        """ "Die „Süddeutsche Zeitung“ berichtete": the name between quotation marks before the verb."""
+        k = j - 1
+        while k >= 0 and j - k <= 8 and before[k][2] not in self.cues.closers:
+            k -= 1
+        if k < 0 or before[k][2] not in self.cues.closers or not all(self.is_word(t[2]) for t in before[k + 1 : j]):
+            return []
+        inner = before[k + 1 : j]
+        return inner if inner and self.capital(inner[0][2]) else []
+

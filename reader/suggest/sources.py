@@ -91,7 +91,7 @@ class Sources:
             and (after[0][2].lower() in cues.articles or (names.capital(after[0][2]) and names.is_word(after[0][2])))
         ):
             return None  # "$5 per share": not "Per a report, ..."
-        if cue in cues.separable and cue not in cues.reporting and not self._particle_follows(after, cues.separable[cue]):
+        if cue in cues.separable and cue not in cues.reporting and not self.v2.particle_follows(after, cues.separable[cue]):
             return None  # "gab es keine": not "gab ... bekannt"
         if kind == "self":  # "Demnach ...": the cue names the source it refers to
             if before and names.is_word(before[-1][2]):
@@ -168,30 +168,6 @@ class Sources:
                 attr.content = self.claims.whole_sentence(ss, se)
         return attr
 
-    def _quoted_name(self, before: list[Token], j: int) -> list[Token]:
-        """ "Die „Süddeutsche Zeitung“ berichtete": the name between quotation marks before the verb."""
-        k = j - 1
-        while k >= 0 and j - k <= 8 and before[k][2] not in self.cues.closers:
-            k -= 1
-        if k < 0 or before[k][2] not in self.cues.closers or not all(self.names.is_word(t[2]) for t in before[k + 1 : j]):
-            return []
-        inner = before[k + 1 : j]
-        return inner if inner and self.names.capital(inner[0][2]) else []
-
-    @staticmethod
-    def _particle_follows(after: list[Token], particles: list[str]) -> bool:
-        """One of a separable verb's particles ends its clause: "teilte die Polizei am Montag mit"."""
-        commas = 0
-        for n, (_s, _e, w) in enumerate(after[:24]):
-            commas += w == ","
-            ordinal = w == "." and n > 0 and after[n - 1][2].isdigit()  # "am 27. März"
-            if (w in ";:.!?" and not ordinal) or commas > 2:
-                return False
-            nxt = after[n + 1][2] if n + 1 < len(after) else "."
-            if w.lower() in particles and (nxt in ",;:.!?" or not nxt[0].isalnum()):
-                return True  # the particle closes the clause: "gab ... bekannt, dass"
-        return False
-
     def _coordinated(self, before: list[Token], ss: int, previous: Attribution | None,
                      si: int) -> tuple[int, int] | list[Token] | None:
         """ "X dankte den Menschen und ergänzte, ...": the second verb's speaker is the first's, the
@@ -207,16 +183,6 @@ class Sources:
             if np and np[0][2].lower() not in cues.not_subjects and (np[0][0] - ss < 8):
                 return np
         return None
-
-    def _subject_after(self, after: list[Token]) -> bool:
-        """A name right after the verb (after any adverbs): "..., fordert UN-Generalsekretär Annan"."""
-        i = self.v2.fronted(after)
-        if i < len(after) and after[i][2].lower() in self.cues.object_articles:
-            return False
-        if i < len(after) and after[i][2].lower() in self.cues.articles:
-            i += 1
-        return i < len(after) and self.names.capital(after[i][2]) and self.names.is_word(after[i][2]) \
-            and after[i][2].lower() not in self.cues.stop
 
     def _subject_before(self, before: list[Token], after: list[Token] | None = None) -> tuple[list[Token], int | None, bool]:
         """The speaker before a verb ("X said", "X, director at Y, said", "X (HRW) said"): its
@@ -240,12 +206,12 @@ class Sources:
                         return self._subject_before(before[:k] + before[j + 1 :], after)
                     np, _ = names.np_back(before, k - 1)
             elif punct == "," and not skipped and cues.on("verb_second") and j > 0 and before[j - 1][2][:1].islower() \
-                    and after and self._subject_after(after):
+                    and after and self.v2.subject_after(after):
                 return [], before[j][0], True  # "..., fordert UN-Generalsekretär Kofi Annan ein Ende"
             elif punct == "," and not skipped:
                 np, comma_before = self._apposition(before, j)
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
-                np = self._quoted_name(before, j)
+                np = self.names.quoted_name_before(before, j)
             if not np:
                 return [], before[j][0] if punct == "," else None, True
             return np, comma_before, False

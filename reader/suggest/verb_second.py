@@ -118,3 +118,27 @@ class VerbSecond:
                 if agent and names.capital(agent[0][2]):
                     return agent, None, False
         return [], None, False
+
+    def subject_after(self, after: list[Token]) -> bool:
+        """A name right after the verb (after any adverbs): "..., fordert UN-Generalsekretär Annan"."""
+        i = self.fronted(after)
+        if i < len(after) and after[i][2].lower() in self.cues.object_articles:
+            return False
+        if i < len(after) and after[i][2].lower() in self.cues.articles:
+            i += 1
+        return i < len(after) and self.names.capital(after[i][2]) and self.names.is_word(after[i][2]) \
+            and after[i][2].lower() not in self.cues.stop
+
+    @staticmethod
+    def particle_follows(after: list[Token], particles: list[str]) -> bool:
+        """One of a separable verb's particles ends its clause: "teilte die Polizei am Montag mit"."""
+        commas = 0
+        for n, (_s, _e, w) in enumerate(after[:24]):
+            commas += w == ","
+            ordinal = w == "." and n > 0 and after[n - 1][2].isdigit()  # "am 27. März"
+            if (w in ";:.!?" and not ordinal) or commas > 2:
+                return False
+            nxt = after[n + 1][2] if n + 1 < len(after) else "."
+            if w.lower() in particles and (nxt in ",;:.!?" or not nxt[0].isalnum()):
+                return True  # the particle closes the clause: "gab ... bekannt, dass"
+        return False
