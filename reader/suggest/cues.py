@@ -141,6 +141,7 @@ class LanguageCues:
         self.abbreviations = _words(data.get("abbreviations"))
         self.ordinal_words = _words(data.get("ordinal_words"))
         self.function_words = _words(data.get("function_words"))
+        self.predicative = _words(data.get("predicative_words"))
         self.cue_re = _phrase_pattern(
             list(self.reporting | self.that_verbs | self.quote_verbs) + list(data.get("according_to") or ())
             + list(data.get("according_after") or ()) + list(data.get("tag_cues") or ())

@@ -136,6 +136,9 @@ class _Rules:
             return False
         if not all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() or w.lower() in self.cues.connectors or w.lower() in self.cues.articles for w in words):
             return False
+        before = self.text[max(0, q.open - 12):q.open].split()
+        if before and before[-1].lower() in self.cues.predicative:
+            return False  # "bezeichnete die Pläne als „Wortbruch“": a word someone chose
         return self._inside_sentence(q)
 
     def _inside_sentence(self, q: Quote) -> bool:

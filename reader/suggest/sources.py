@@ -271,6 +271,32 @@ class Sources:
         comma = toks[m][0] if name and m >= 0 and toks[m][2] == "," else None
         return name, comma
 
+    def _colon_speaker(self, start: int, colon: int) -> tuple[int, int] | None:
+        """The subject of the clause a colon ends, when no cue names the speaker of the quote after
+        it: "Das Fazit lautete: ...", "In der ARD zeigt sich der Bundestrainer zufrieden: ..."; in
+        English only a name that the colon (or an apposition) follows: "Erkki Tuomioja, president of
+        the council: ..."."""
+        names, cues = self.names, self.cues
+        toks = names.tokens(start, colon)
+        if not toks or not names.is_word(toks[0][2]):
+            return None
+        if not names.capitalised:
+            np = names.np_forward(toks, 0)
+            rest = [t for t in toks if np and t[0] >= np[-1][1]]
+            ok = np and names.proper(np) and (not rest or rest[0][2] == ",") and not (
+                len(np) == 1 and np[0][2].lower() in cues.stop | cues.not_clause | cues.between
+            )  # "Later: ..." is no speaker
+            return (np[0][0], np[-1][1]) if ok else None
+        i = 0
+        if toks[0][2].lower() in cues.prepositions | cues.not_subjects:  # skip the fronted phrase and the verb
+            i = next((n + 1 for n, t in enumerate(toks) if n > 0 and t[2][:1].islower() and t[2].lower() not in
+                      cues.articles | cues.prepositions | cues.connectors and names.is_word(t[2])), len(toks))
+            i += self.v2.fronted(toks[i:])
+            while i < len(toks) and toks[i][2].lower() in ("sich", "es"):
+                i += 1
+        np = names.np_forward(toks, i)
+        return (np[0][0], np[-1][1]) if np and np[0][2].lower() not in cues.not_subjects else None
+
     def resolve(self, attrs: list[Attribution]) -> None:
         """A pronoun stands for the nearest fitting named source before it (he/she: a person, they: a group)."""
         last: dict[str, tuple[int, int]] = {}
@@ -312,6 +338,10 @@ class Sources:
         i = bisect.bisect_left(cue_starts, q.open) - 1
         if i >= 0 and attrs[i].cue_start >= start:  # 'X said: "..."' / 'X blamed it on "..."'
             return attrs[i].resolved
+        if text[start : q.open].rstrip().endswith(":"):  # 'Der Bundestrainer zeigte sich zufrieden: „...“'
+            speaker = self._colon_speaker(start, text.rindex(":", start, q.open))
+            if speaker is not None:
+                return speaker
         same_sentence = qi > 0 and layout.sentence_of(layout.quote_opens[qi - 1]) == layout.sentence_of(q.open)
         if same_sentence and quote_sources[qi - 1] is not None:
             return quote_sources[qi - 1]  # the second part of a split quote

@@ -108,8 +108,11 @@ class VerbSecond:
         """ "X wird von Reuters mit den Worten zitiert": X; "... wurden von Minister Y als
         unrealistisch bezeichnet": Y; "Die Details wurden bekanntgegeben": nobody."""
         cues, names = self.cues, self.names
-        if cue in cues.quoted_passive:
-            subject = names.np_forward(before, c + self.fronted(before[c:]))
+        if cue in cues.quoted_passive:  # "„...“, wird Panetta zitiert": past the auxiliary too
+            i = c + self.fronted(before[c:])
+            while i < len(before) and before[i][2].lower() in cues.passive:
+                i += 1
+            subject = names.np_forward(before, i)
             if subject and names.capital(subject[0][2]):
                 return subject, None, False
         for i in range(c, len(before) - 1):
