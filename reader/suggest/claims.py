@@ -2,8 +2,15 @@
 
 - A statement is the reported clause itself, without the attribution ("X said that"), the
   complementiser and the final full stop: the clause after "said (that)", "told AFP that", the
-  sentence before ", X said", the rest of the sentence after "According to X,". A statement that a
-  quotation crosses is not a clean clause and is left out.
+  sentence before ", X said", the rest of the sentence after "According to X,"; in German the
+  clause after the comma or "dass" ("teilte am Montag mit, dass ..."), the rest after "Laut X"
+  (no comma there), and both parts around a "laut X" inside the sentence ("Die Zahl ist laut
+  Polizei gestiegen"), as the German reference splits them. A statement ends before a second verb
+  of the same speaker ("said A but warned that B"). A statement that a quotation crosses is not a
+  clean clause and is left out.
+- A sentence in reported speech (a verb of the language's `subjunctive` list, outside quotes) is
+  a claim of the speaker of the sentence before it, or of nobody when its verb can only be
+  reported speech (`subjunctive_strong`: "sei", "habe").
 - An unattributed sentence outside quotes with an accusation verb is an allegation (of the source
   whose cue comes before the verb in that sentence, when there is one); one that ends with a full
   stop and states a number is a checkable claim (the `numeric_claims` rule).

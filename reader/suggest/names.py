@@ -204,3 +204,16 @@ class Names:
         inner = before[k + 1 : j]
         return inner if inner and self.capital(inner[0][2]) else []
 
+    def apposition(self, toks: list[Token], j: int) -> tuple[list[Token], int | None]:
+        """ "Hugh Williamson, Europe director at HRW, said": the name, from one side of the commas or the other."""
+        k = j - 1
+        while k >= 0 and self.is_word(toks[k][2]) and j - k <= 12:
+            k -= 1
+        if k < 0 or toks[k][2] != ",":
+            return [], None
+        inner = toks[k + 1 : j]
+        name, m = self.np_back(toks, k - 1)
+        if inner and self.proper(inner) and not (name and self.proper(name)):
+            name = self.trim_name(inner)
+        comma = toks[m][0] if name and m >= 0 and toks[m][2] == "," else None
+        return name, comma

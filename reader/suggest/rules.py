@@ -2,7 +2,11 @@
 
 Most of a news article's annotation is mechanical, so rules propose it and a reviewer accepts or
 corrects. Every cue word lives in YAML (`reader/data/suggest.yaml`, extended by a project's
-`annotations/suggest.yaml`, see `load_cues`), so a team can adapt the rules to its language.
+`annotations/suggest.yaml`, see `load_cues`), per language (English and German ship), so a team can
+adapt the rules to its language; each document is read in its own (its meta `lang`, else a guess
+from its function words: `Cues.for_document`). The rules are the same for every language; how a
+language is written switches some on (`capitalised_nouns`, `verb_second`, `subjunctive_claims`,
+`whole_sentence_claims` for German), and its word lists say what counts as a cue.
 
 Conventions (the reference annotation follows them too):
 
@@ -14,7 +18,9 @@ Conventions (the reference annotation follows them too):
   ("President Kassym-Jomart Tokayev") but without a lowercase description ("opposition activist"),
   an apposition (", Europe director at HRW,") or a parenthesised acronym ("(HRW)"); a noun phrase
   without a leading determiner ("the NGO" -> "NGO", "Kazakh authorities"). A pronoun source ("he")
-  is linked to the nearest fitting named source before it, or kept as the pronoun when there is none.
+  is linked to the nearest fitting named source before it, or kept as the pronoun when there is none;
+  with the rule `pronoun_sources` the pronoun is always the source span (as the held-out English
+  and German references annotate it), its note naming who it stands for.
 - claim / allegation: the reported statement itself, without the attribution ("X said that"),
   the complementiser and the final full stop. An allegation is a statement whose verb accuses
   (the `accusations` lexicon); a direct quote is labelled quote only, never also allegation.
@@ -22,12 +28,19 @@ Conventions (the reference annotation follows them too):
 The rules, each switchable under `rules:` in the YAML:
 
 - quotes: marks paired per paragraph; a quote still open at a paragraph's end continues only when the
-  next paragraph opens with the same mark, else it is dropped as unbalanced.
+  next paragraph opens with the same mark, else it is dropped as unbalanced. With `scare_quotes`, a
+  few words in marks nobody is found to speak ('fact-finding' trip) and a name or title in marks
+  (die Zeitung „Neues Deutschland“) are left out.
 - sources: a reporting cue right after the quote ('"...," he said', '"...," said X'), else the nearest
   cue before it in its sentence ('X said: "..."', 'X blamed it on "..."'), else the other part of a
   split quote, else the speaker of the neighbouring (previous) sentence; never across a paragraph
   that opens with a quote (in dialogue, a new quoted paragraph is the other speaker's turn).
-- indirect: "X said (that) ...", "X told AFP that ...", "..., X said.", "According to X, ...".
+- indirect: "X said (that) ...", "X told AFP that ...", "..., X said.", "According to X, ...",
+  "Per a report, ..."; in German "X sagte, ...", "Laut X ...", "X zufolge ...", "Nach Angaben
+  von X ...", "..., so X.", "Wie X mitteilte, ..." (see `sources` and `verb_second`);
+  `subjunctive_claims`: a sentence in reported speech ("Die Lage sei ernst.") is a claim of the
+  speaker of the sentence before; `whole_sentence_claims`: a reporting verb without a clause makes
+  its sentence the claim.
 - allegations: the statements above whose verb accuses, and unattributed sentences outside quotes
   with an accusation verb (no source).
 - numeric_claims: an unattributed sentence that ends with a full stop and states a number.
@@ -37,7 +50,8 @@ few hundred characters around each match.
 
 Where each part lives: `layout` (paragraphs, sentences, where the quotes are), `quotes` (pairing the
 marks), `names` (source noun phrases), `sources` (attributions, pronouns, a quote's speaker),
-`claims` (statements and unattributed sentences); this module runs them in order and turns what they
+`verb_second` (the speaker where the verb comes second), `claims` (statements, sentences in
+reported speech, unattributed sentences); this module runs them in order and turns what they
 find into `Suggestions`, and `suggest_into` writes those into an annotator's file. Cue loading
 (`cues`) and the review API (accept, reject, accept_all: `pending`) are re-exported here.
 """

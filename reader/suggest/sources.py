@@ -1,13 +1,20 @@
 """Sources: who said it. Each reporting cue with the name it points to, and the speaker of each quote.
 
-- An attribution is a reporting cue outside quotes ("said", "told", "according to", "blamed")
-  with the noun phrase it names: before it ("X said"), after it when inverted ("..., said X",
-  "According to X"), from an apposition ("X, Europe director at HRW, said"), before a parenthesis
-  ("Human Rights Watch (HRW) said"). Its statement is asked of `claims`.
+- An attribution is a reporting cue outside quotes ("said", "told", "according to", "blamed";
+  "sagte", "teilte ... mit", "laut", "zufolge") with the noun phrase it names: before it ("X said"),
+  after it when inverted ("..., said X", "According to X"), from an apposition ("X, Europe director
+  at HRW, said"), before a parenthesis ("Human Rights Watch (HRW) said"); where the verb comes
+  second, after a fronted phrase ("Am Montag sagte der Minister", `verb_second`). Kinds beyond the
+  verbs: "X zufolge" (`according_after`), "..., so X" (`tag_cues`), "nach Angaben der Polizei"
+  (`according_with_noun`: only before a noun of what was said), "Demnach" (`self_sources`: the
+  cue is the source), a second verb of the same speaker ("... und ergänzte, ..."). Its statement
+  is asked of `claims`.
 - A pronoun source ("he") is linked to the nearest fitting named source before it (he/she: a person,
-  they: a group), or kept as the pronoun when there is none.
+  they: a group; German "sie": either), or kept as the pronoun when there is none; with
+  `pronoun_sources` it stays the source and `stands_for` remembers the name.
 - A quote's speaker: a cue right after it ('"...," he said', '"...," said X'), else the nearest cue
-  before it in its sentence ('X said: "..."'), else the other part of a split quote, else the
+  before it in its sentence ('X said: "..."'), else the subject of the clause a colon ends ("Der
+  Bundestrainer zeigte sich zufrieden: „...“"), else the other part of a split quote, else the
   speaker of the previous sentence; never across a paragraph that opens with a quote (in dialogue,
   a new quoted paragraph is the other speaker's turn).
 """
@@ -209,7 +216,7 @@ class Sources:
                     and after and self.v2.subject_after(after):
                 return [], before[j][0], True  # "..., fordert UN-Generalsekretär Kofi Annan ein Ende"
             elif punct == "," and not skipped:
-                np, comma_before = self._apposition(before, j)
+                np, comma_before = self.names.apposition(before, j)
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
                 np = self.names.quoted_name_before(before, j)
             if not np:
@@ -257,20 +264,6 @@ class Sources:
                 attr.content, attr.more = self.claims.around(attr, ss, se)
         return attr
 
-    def _apposition(self, toks: list[Token], j: int) -> tuple[list[Token], int | None]:
-        """ "Hugh Williamson, Europe director at HRW, said": the name, from one side of the commas or the other."""
-        k = j - 1
-        while k >= 0 and self.names.is_word(toks[k][2]) and j - k <= 12:
-            k -= 1
-        if k < 0 or toks[k][2] != ",":
-            return [], None
-        inner = toks[k + 1 : j]
-        name, m = self.names.np_back(toks, k - 1)
-        if inner and self.names.proper(inner) and not (name and self.names.proper(name)):
-            name = self.names.trim_name(inner)
-        comma = toks[m][0] if name and m >= 0 and toks[m][2] == "," else None
-        return name, comma
-
     def _colon_speaker(self, start: int, colon: int) -> tuple[int, int] | None:
         """The subject of the clause a colon ends, when no cue names the speaker of the quote after
         it: "Das Fazit lautete: ...", "In der ARD zeigt sich der Bundestrainer zufrieden: ..."; in
@@ -287,15 +280,8 @@ class Sources:
                 len(np) == 1 and np[0][2].lower() in cues.stop | cues.not_clause | cues.between
             )  # "Later: ..." is no speaker
             return (np[0][0], np[-1][1]) if ok else None
-        i = 0
-        if toks[0][2].lower() in cues.prepositions | cues.not_subjects:  # skip the fronted phrase and the verb
-            i = next((n + 1 for n, t in enumerate(toks) if n > 0 and t[2][:1].islower() and t[2].lower() not in
-                      cues.articles | cues.prepositions | cues.connectors and names.is_word(t[2])), len(toks))
-            i += self.v2.fronted(toks[i:])
-            while i < len(toks) and toks[i][2].lower() in ("sich", "es"):
-                i += 1
-        np = names.np_forward(toks, i)
-        return (np[0][0], np[-1][1]) if np and np[0][2].lower() not in cues.not_subjects else None
+        np = self.v2.colon_subject(toks)
+        return (np[0][0], np[-1][1]) if np else None
 
     def resolve(self, attrs: list[Attribution]) -> None:
         """A pronoun stands for the nearest fitting named source before it (he/she: a person, they: a group)."""

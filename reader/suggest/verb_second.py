@@ -145,3 +145,17 @@ class VerbSecond:
             if w.lower() in particles and (nxt in ",;:.!?" or not nxt[0].isalnum()):
                 return True  # the particle closes the clause: "gab ... bekannt, dass"
         return False
+
+    def colon_subject(self, toks: list[Token]) -> list[Token]:
+        """The subject of a clause that ends in a colon: "Das Fazit lautete:", "In der ARD zeigt sich
+        der Bundestrainer zufrieden:" (past a fronted phrase and its verb)."""
+        cues, names = self.cues, self.names
+        i = 0
+        if toks[0][2].lower() in cues.prepositions | cues.not_subjects:
+            i = next((n + 1 for n, t in enumerate(toks) if n > 0 and t[2][:1].islower() and t[2].lower() not in
+                      cues.articles | cues.prepositions | cues.connectors and names.is_word(t[2])), len(toks))
+            i += self.fronted(toks[i:])
+            while i < len(toks) and toks[i][2].lower() in ("sich", "es"):
+                i += 1
+        np = names.np_forward(toks, i)
+        return np if np and np[0][2].lower() not in cues.not_subjects else []
