@@ -25,25 +25,24 @@ not, is the store's business (the fast paths of diff and export take spans that 
 
 Beside the file, `.<doc_id>.journal` (`files.journal`) holds the edits made since the file was last
 written; `read_file` and `read_tables` replay it over the tables, so every reader sees what the app
-shows even when the app was killed before it wrote the file. `journal=False` reads the file alone
-(`reader show` as a git textconv: git compares the file's own bytes).
+shows even when the app was killed before it wrote the file (`journal=False` reads the file alone).
 
 The file is written in TinyDB's layout (tables of records keyed by number), with sorted keys and
 indentation for readable diffs, through a temporary file in the same folder, flushed, fsynced and
 `os.replace`d, so a crash or a kill at any moment leaves the old file or the new one, never a torn one.
 A span's key is the number in its span id (`s12` -> 12), so a span keeps its key from save to save and
-`git diff` shows only what changed. The text is put together here rather than through TinyDB's inserts,
-which cost what every record costs on every save: with a `WriteCache`, a record is encoded again only
-when it changed, so a save of a book with 20,000 spans after one edit costs that edit plus copying the
-text out (TinyDB opens the file as its own; a test says so). The cursor is not written: it is the
-annotator's place, not their work, and lives in the store's per-user state file.
+`git diff` shows only what changed. The bytes are put together by `files.table_text` rather than
+through TinyDB's inserts, which cost what every record costs on every save: with a `WriteCache`, a
+record is encoded again only when it changed, so a save of a book with 20,000 spans after one edit
+costs that edit plus copying the file out (TinyDB opens the file as its own; a test says so). The
+cursor is not written: it is the annotator's place, not their work, and lives in the store's
+per-user state file.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,7 +52,8 @@ from reader.core.errors import UserError
 from reader.core.model import Document, Orphan, Relation, Span
 from reader.files import journal
 from reader.files.atomic import write_atomic
-from reader.files.readable_json import dumps
+from reader.files.readable_json import dumps  # noqa: F401  (others write with it: one place to import from)
+from reader.files.table_text import TableCache, file_bytes, number, record_bytes, table_bytes
 
 CONTEXT = 24
 """Characters of context saved on each side of a span, for re-anchoring."""
@@ -446,38 +446,8 @@ def relation_record(rel: Relation) -> dict[str, Any]:
     return {"id": rel.id, "head": rel.head, "tail": rel.tail, "label": rel.label}
 
 
-class WriteCache:
-    """The text of every record one file's last write made, so that the next write encodes only the
-    records that changed: spans and relations are immutable, so the same object (against the same
-    document text) makes the same record. Kept by the store per file; one write at a time uses it."""
-
-    def __init__(self) -> None:
-        self.text: str | None = None
-        self.tables: dict[str, dict[str, tuple[object, str]]] = {}
-        self.lock = threading.Lock()
-
-    def encode(self, table: str, values: Iterable[Any], record: Any) -> list[tuple[str, str]]:
-        """(id, text) of each value's record (`record(value)` when it is not cached), in order; what is
-        not among `values` is forgotten."""
-        old = self.tables.get(table) or {}
-        fresh: dict[str, tuple[object, str]] = {}
-        out = []
-        for value in values:
-            hit = old.get(value.id)
-            if hit is None or hit[0] is not value:
-                hit = (value, _record_text(record(value)))
-            fresh[value.id] = hit
-            out.append((value.id, hit[1]))
-        self.tables[table] = fresh
-        return out
-
-
-_RECORD_INDENT = "\n    "
-
-
-def _record_text(record: Mapping[str, Any]) -> str:
-    """A record as `dumps` writes it inside a table (two levels in): the same bytes, made alone."""
-    return dumps(record)[:-1].replace("\n", _RECORD_INDENT)
+WriteCache = TableCache
+"""What one file's last write made, so that the next one encodes only what changed (`table_text`)."""
 
 
 def write_file(
@@ -495,73 +465,42 @@ def write_file(
     context), `orphans` with the context they kept, relations in the order of their numbers.
 
     The bytes are those of `dumps` over the tables (sorted keys, indented); `cache` (the same one for
-    the same file) keeps the records' text from one write to the next."""
+    the same file) keeps the records' text from one write to the next (`table_text`)."""
     cache = cache or WriteCache()
-    with cache.lock:
-        write_atomic(path, _file_text(cache, meta, text, list(spans), relations, list(orphans),
-                                      list(suggested_spans), list(suggested_relations)))
-
-
-def _file_text(
-    cache: WriteCache, meta: Meta, text: str, spans: list[Span], relations: Iterable[Relation],
-    orphans: list[Orphan], suggested_spans: list[Span], suggested_relations: list[Relation],
-) -> str:
-    if cache.text is not text:  # the context of every record comes from the text
-        cache.tables.clear()
-        cache.text = text
+    spans, orphans, suggested_spans = list(spans), list(orphans), list(suggested_spans)
     in_pieces = any(s.fragments for s in spans) or any(
         isinstance(o.item, Span) and o.item.fragments for o in orphans) or any(s.fragments for s in suggested_spans)
     if in_pieces != (meta.format_version >= FORMAT_VERSION):  # the version says what a reader must know
         meta = replace(meta, format_version=FORMAT_VERSION if in_pieces else 1)
-    span_rows = cache.encode("spans", spans, lambda s: span_record(s, text))
-    ordered = sorted(relations, key=lambda r: (_number(r.id) or 0, r.id))
-    rel_rows = cache.encode("relations", ordered, relation_record)
-    for orphan in orphans:
-        if isinstance(orphan.item, Span):
-            record = span_record(orphan.item, "")
-            record.update(orphaned=True, orphan_reason=orphan.reason)
-            record["context_before"], record["context_after"] = orphan.context
-            span_rows.append((orphan.item.id, _record_text(record)))
-        else:
-            record = {**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason}
-            rel_rows.append((orphan.item.id, _record_text(record)))
-    tables = {
-        "meta": _table([("1", _record_text(meta.record()))]),
-        "spans": _table(_keyed(span_rows)),
-        "relations": _table(_keyed(rel_rows)),
-    }
-    if suggested_spans or suggested_relations:
-        ghosts = cache.encode("suggested_spans", suggested_spans, lambda s: span_record(s, text))
-        links = cache.encode("suggested_relations", suggested_relations, relation_record)
-        tables["suggested_spans"] = _table([(str(i), t) for i, (_id, t) in enumerate(ghosts, 1)])
-        tables["suggested_relations"] = _table([(str(i), t) for i, (_id, t) in enumerate(links, 1)])
-    return "{\n  " + ",\n  ".join(f'"{name}": {tables[name]}' for name in sorted(tables)) + "\n}\n"
+    lost_spans = [o for o in orphans if isinstance(o.item, Span)]
+    lost_links = [o for o in orphans if not isinstance(o.item, Span)]
+    with cache.lock:
+        cache.against(text)
+        tables = {
+            "meta": table_bytes([b'"1": ' + record_bytes(meta.record())]),
+            "spans": cache.keyed_table("spans", [
+                (spans, None, lambda s: span_record(s, text)), (lost_spans, _item_id, _orphan_span_record)]),
+            "relations": cache.keyed_table("relations", [
+                (sorted(relations, key=lambda r: (number(r.id) or 0, r.id)), None, relation_record),
+                (lost_links, _item_id, _orphan_relation_record)]),
+        }
+        if suggested_spans or suggested_relations:
+            tables["suggested_spans"] = cache.list_table("suggested_spans", suggested_spans, lambda s: span_record(s, text))
+            tables["suggested_relations"] = cache.list_table("suggested_relations", list(suggested_relations),
+                                                             relation_record)
+        write_atomic(path, file_bytes(tables))
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
-    """A table of (key, record text), keys in `dumps`'s order (as strings)."""
-    if not rows:
-        return "{}"
-    rows.sort()
-    return "{" + _RECORD_INDENT + ("," + _RECORD_INDENT).join(f'"{key}": {body}' for key, body in rows) + "\n  }"
+def _item_id(orphan: Orphan) -> str:
+    return orphan.item.id
 
 
-def _number(ident: str) -> int | None:
-    digits = ident[1:]
-    return int(digits) if ident[:1] in ("s", "r") and digits.isdigit() and int(digits) > 0 else None
+def _orphan_span_record(orphan: Orphan) -> dict[str, Any]:
+    record = span_record(orphan.item, "")  # type: ignore[arg-type]
+    record.update(orphaned=True, orphan_reason=orphan.reason)
+    record["context_before"], record["context_after"] = orphan.context
+    return record
 
 
-def _keyed(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(key, text) of (id, text) rows: a record's key is the number in its id, so keys stay put from save
-    to save; one without a number (or a number taken) gets the next one after the highest."""
-    numbers = [_number(ident) for ident, _text in rows]
-    spare = max((n for n in numbers if n is not None), default=0)
-    seen: set[int] = set()
-    out = []
-    for n, (_ident, body) in zip(numbers, rows):
-        if n is None or n in seen:
-            spare += 1
-            n = spare
-        seen.add(n)
-        out.append((str(n), body))
-    return out
+def _orphan_relation_record(orphan: Orphan) -> dict[str, Any]:
+    return {**relation_record(orphan.item), "orphaned": True, "orphan_reason": orphan.reason}  # type: ignore[arg-type]

@@ -22,16 +22,17 @@ _OLD_TEMP = re.compile(r"\.[a-z0-9_]+\.tmp")
 """The same before the pid was in the name."""
 
 
-def write_atomic(path: Path, text: str, create_dirs: bool = True) -> None:
-    """Write `text` to `path` so that a crash leaves either the old or the new file."""
+def write_atomic(path: Path, text: str | bytes, create_dirs: bool = True) -> None:
+    """Write `text` (or bytes, as they are) to `path` so that a crash leaves either the old or the new file."""
     path = Path(path)
     if create_dirs:
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _file_mode(path))  # mkstemp makes 0600; keep the file's mode, else the umask's
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

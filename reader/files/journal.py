@@ -265,7 +265,7 @@ class Journal:
             tail = self._lines[len(self._lines) - keep :] if keep > 0 else []
             if tail:  # edits came in during the fold: a shorter journal, atomically
                 self._close()
-                write_atomic(self.path, b"".join(tail).decode("utf-8"))
+                write_atomic(self.path, b"".join(tail))
             elif self._fd is not None:
                 os.ftruncate(self._fd, 0)
                 os.fdatasync(self._fd)
