@@ -8,7 +8,10 @@ view's cases run three times and report medians.
 - key: from sending a key event to the screen's next refresh (a hook on `App._display`, which every
   compositor update goes through), not Pilot's pause; median over cursor moves and selection
   extension, deep in the book (from its middle);
-- memory: ru_maxrss of the process.
+- memory: ru_maxrss of the process;
+- startup: from starting `reader` to its first drawn screen of the seed, against a bare Textual app
+  showing the same text in a TextArea, in turns; quit: from ctrl+q to the process gone, nothing
+  pending, in a pseudo-terminal.
 
     python benchmarks/view_bench.py [--book PATH] [--keys N] [--repeat N]
 """
@@ -256,7 +259,8 @@ if kind == "reader":
             print(time.time() - t0, flush=True)
             self.exit()
     reader_app.ReaderApp._display = display
-    reader_app.ReaderApp.run = lambda self, **kw: App.run(self, headless=True, size=(120, 40))
+    run = reader_app.ReaderApp.run  # the app's own run (KeyedApp.run), headless at the bench's size
+    reader_app.ReaderApp.run = lambda self, **kw: run(self, headless=True, size=(120, 40))
     sys.argv = ["reader", "--project", sys.argv[3]]
     main()
 else:
@@ -274,9 +278,52 @@ else:
 """
 
 
-def startup(kind: str, repeat: int) -> float:
-    """Median seconds from starting the process to its first drawn screen of the seed."""
+def startup(repeat: int) -> tuple[float, float]:
+    """Median seconds from starting the process to its first drawn screen of the seed: `reader`'s and
+    the bare app's, taken in turns (on a shared machine, load that comes and goes hits both alike)."""
     import tempfile
+
+    times: dict[str, list[float]] = {"reader": [], "bare": []}
+    for _ in range(repeat):
+        for kind in times:
+            with tempfile.TemporaryDirectory() as tmp:
+                (Path(tmp) / "seeds").mkdir()
+                (Path(tmp) / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
+                (Path(tmp) / "annotations").mkdir()
+                out = subprocess.run(
+                    [sys.executable, "-c", STARTUP, repr(time.time()), kind, tmp],
+                    capture_output=True, text=True, check=True, cwd=ROOT,
+                    env={**__import__("os").environ, "READER_ANNOTATOR": "bench", "READER_CONFIG_DIR": tmp},
+                )
+                times[kind].append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times["reader"]), statistics.median(times["bare"])
+
+
+def quit_time(repeat: int) -> float:
+    """Median seconds from ctrl+q to the process gone, with nothing pending: `reader` on the seed in a
+    pseudo-terminal (Textual's Linux driver, as a user runs it), the key sent once the article is
+    drawn and the app has been idle a moment."""
+    import os
+    import pty
+    import select
+    import tempfile
+
+    def read_all(fd: int, until: bytes | None) -> bytes:
+        seen = b""
+        while until is None or until not in seen:
+            ready, _, _ = select.select([fd], [], [], 0.3 if until is None else 30)
+            if not ready:
+                if until is None:
+                    return seen
+                raise RuntimeError(f"reader never drew {until!r}")
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return seen
+            if not chunk:
+                return seen
+            seen += chunk
+        return seen
 
     times = []
     for _ in range(repeat):
@@ -284,12 +331,22 @@ def startup(kind: str, repeat: int) -> float:
             (Path(tmp) / "seeds").mkdir()
             (Path(tmp) / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
             (Path(tmp) / "annotations").mkdir()
-            out = subprocess.run(
-                [sys.executable, "-c", STARTUP, repr(time.time()), kind, tmp],
-                capture_output=True, text=True, check=True, cwd=ROOT,
-                env={**__import__("os").environ, "READER_ANNOTATOR": "bench", "READER_CONFIG_DIR": tmp},
-            )
-            times.append(float(out.stdout.strip().splitlines()[-1]))
+            env = {**os.environ, "READER_ANNOTATOR": "bench", "READER_CONFIG_DIR": tmp, "TERM": "xterm-256color"}
+            pid, fd = pty.fork()
+            if pid == 0:
+                try:
+                    os.execve(sys.executable, [sys.executable, "-m", "reader", "--project", tmp], env)
+                finally:
+                    os._exit(127)
+            read_all(fd, b"Relatives")
+            read_all(fd, None)  # until the screen has been still for 0.3 s
+            sent = time.perf_counter()
+            os.write(fd, b"\x11")
+            read_all(fd, b"\x1b[?1049l")  # the terminal given back...
+            while not os.waitpid(pid, os.WNOHANG)[0]:  # ...and the process gone
+                time.sleep(0.001)
+            times.append(time.perf_counter() - sent)
+            os.close(fd)
     return statistics.median(times)
 
 
@@ -322,11 +379,11 @@ def main() -> None:
         else:
             print(json.dumps(run_case(args.case[0], args.case[1], args.book, args.keys)))
         return
-    reader_start = startup("reader", 5)
-    bare_start = startup("bare", 5)
+    reader_start, bare_start = startup(7)
     emit("startup_ratio", reader_start / bare_start, "x")
     emit("startup_s", reader_start, "s")
     emit("startup_bare_s", bare_start, "s")
+    emit("quit_s", quit_time(5), "s")
     label = case("label", "book", args.book, 30)
     emit("label_key_ms", label["label_key_ms"], "ms")
     emit("book_save_ms", label["book_save_ms"], "ms")
