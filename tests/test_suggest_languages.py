@@ -67,6 +67,8 @@ def test_a_german_article_gets_german_suggestions_without_being_told():
         ("Nach Angaben der Feuerwehr brach das Feuer im Keller aus.", "brach das Feuer im Keller aus", "Angaben der Feuerwehr"),
         ("Das Feuer brach im Keller aus, so der Sprecher der Feuerwehr.", "Das Feuer brach im Keller aus", "Sprecher der Feuerwehr"),
         ("Die Partei hat sich zuversichtlich geäußert, dass sie die Wahl gewinnt.", "sie die Wahl gewinnt", "Partei"),
+        ("Aber Zeitungen berichteten, der Arzt sei entlassen worden.", "der Arzt sei entlassen worden", "Zeitungen"),
+        ("Das erklärte gestern ein Sprecher des Ministeriums, der Plan sei fertig.", "der Plan sei fertig", "Sprecher des Ministeriums"),
     ],
 )
 def test_german_reported_speech_and_its_speaker(sentence, claim, source):
@@ -96,6 +98,15 @@ def test_german_quotation_marks_and_the_speaker_after_the_quote():
     spans, links = found("„Wir haben alles versucht“, sagte er. »Es war zu spät.«", {"lang": "de"}, load_cues(extra=OWN_PRONOUNS))
     assert ("Wir haben alles versucht", "er") in links
     assert ("quote", "Es war zu spät.") in spans
+
+
+def test_the_speaker_of_a_quote_after_a_colon_is_the_clauses_subject():
+    _, de = german("In der ARD zeigte sich der Bundestrainer zufrieden: „Wir haben gut gespielt.“")
+    assert de == {("Wir haben gut gespielt.", "Bundestrainer")}
+    _, en = found('Erkki Tuomioja, president of the council: "The law is a mistake."')
+    assert en == {("The law is a mistake.", "Erkki Tuomioja")}
+    _, later = found('Later: "The gates stay shut."')
+    assert later == set()  # "Later" is no speaker
 
 
 def test_german_ordinals_do_not_end_a_sentence():

@@ -108,6 +108,7 @@ class LanguageCues:
         self.particles = _words(data.get("verb_particles"))
         self.auxiliaries = _words(data.get("auxiliaries"))
         self.coordinators = _words(data.get("coordinators"))
+        self.position_zero = _words(data.get("position_zero"))
         self.passive = _words(data.get("passive_auxiliaries"))
         self.agents = _words(data.get("agent_prepositions"))
         self.quoted_passive = _words(data.get("quoted_passive"))

@@ -43,6 +43,8 @@ class VerbSecond:
             before[c - 1][2] == ":" and c > 1 and before[c - 2][2].isdigit()  # "Um 10:05 Uhr"
         )):
             c -= 1
+        while c < len(before) - 1 and before[c][2].lower() in cues.position_zero:
+            c += 1  # "Aber Zeitungen berichteten, ...": the conjunction stands before the clause
         return c
 
     def _extend(self, before: list[Token], np: list[Token], k: int, opens) -> tuple[list[Token], int]:
