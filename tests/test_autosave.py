@@ -55,3 +55,33 @@ def test_the_snapshot_is_taken_at_request_time(project):
     assert saver.close()
     data = json.loads(project.store.path("alice", SEED_ID).read_text())
     assert len(data["spans"]) == 1
+
+
+def test_a_journal_that_cannot_be_written_is_reported_and_the_edit_is_journalled_with_the_next(project, monkeypatch):
+    from reader.files import autosave
+    from reader.files.annotation_file import read_file
+
+    monkeypatch.setattr(autosave, "IDLE", 3600.0)  # folds only when flushed
+    doc = project.corpus.get(SEED_ID)
+    first = DocAnnotations(doc, project.schema)
+    first.add_span(0, 10, "claim")
+    path = project.store.save("alice", first)
+    loaded = project.store.load("alice", doc, lock=True)
+    journal = project.store.journal_path("alice", SEED_ID)
+    journal.mkdir()  # something in the journal's place
+    reports: list[str | None] = []
+    saver = AutoSaver(project.store, "alice", loaded.lock, reports.append, loaded=loaded)
+    ann = loaded.annotations
+    ann.add_span(11, 21, "claim")
+    saver.request(ann)
+    assert saver.flush()
+    assert reports and reports[0].startswith("could not write the journal")
+    assert [s.text for s in read_file(path, journal=False).spans] == ["Kazakhstan", "protesters"]
+    journal.rmdir()
+    ann.add_span(22, 30, "claim")
+    saver.request(ann)
+    [entry] = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert sorted(entry["spans"]) == ["s2", "s3"]  # what the journal missed comes with the next edit
+    assert saver.close()
+    loaded.lock.release()
+    assert [s.id for s in read_file(path, journal=False).spans] == ["s1", "s2", "s3"]

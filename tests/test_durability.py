@@ -4,6 +4,7 @@ nothing git would see, and the cursor comes back from the annotator's own state 
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import random
@@ -23,21 +24,18 @@ from reader.files.annotation_file import read_file
 from reader.files.project import Project
 from tests.conftest import REPO, SEED_ID, make_project
 
-DIGEST = '''
-import hashlib
 
 def digest(ann):
     """What a user would check after reopening: every span (with its note and times), link and the status."""
+    import hashlib
+
     spans = sorted((s.id, s.start, s.end, s.label, sorted(s.attrs.items()), s.note, s.created, s.updated,
                     tuple(getattr(s, "fragments", ()))) for s in ann.spans.values())
     links = sorted((r.id, r.head, r.tail, r.label) for r in ann.relations.values())
     return hashlib.sha1(repr((spans, links, ann.status)).encode()).hexdigest()[:16]
-'''
-namespace: dict = {}
-exec(DIGEST, namespace)
-digest = namespace["digest"]
 
-CHILD = DIGEST + '''
+
+CHILD = inspect.getsource(digest) + '''
 import random, sys, time
 import reader.files.autosave as autosave
 autosave.IDLE = 0.01  # fold often: the kills land in folds as well as between them
@@ -229,7 +227,7 @@ def test_an_edit_is_on_disk_when_edited_returns_and_in_the_file_when_the_documen
     assert [s.text for s in read_file(path, journal=False).spans] == ["First story.", "Police"]
     assert read_file(path, journal=False).meta.status == "done"
     assert not project.store.journal_path("alice", "a").exists()
-    assert git_status(project) == f" M annotations/alice/a.json\n"
+    assert git_status(project) == " M annotations/alice/a.json\n"
 
 
 def test_the_first_edit_of_a_new_document_makes_its_file(tmp_path, monkeypatch):

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from reader.core.annotations import DocAnnotations
 from reader.core.model import Span
-from reader.files.annotation_file import relation_record, span_record
+from reader.files.annotation_file import StoreError, relation_record, span_record
 from reader.files.lock import DocLock
 from reader.files.store import Loaded, Store
 
@@ -115,11 +116,11 @@ class AutoSaver:
             self._cond.wait_for(lambda: not self._busy)
             try:
                 self.store.save(self.annotator, snapshot, lock=self.lock, keep_journal=True)
-            except Exception:
+            except (OSError, StoreError):
                 return False
             assert self._journal is not None
             self._journal.folded(self._journal.mark())
-            self._pending, self._written, self._has_file = None, snapshot, True
+            self._pending, self._written, self._has_file, self._unjournaled = None, snapshot, True, None
             self.saves += 1
             self._cond.notify_all()
         return True
