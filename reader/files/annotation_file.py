@@ -53,7 +53,13 @@ from reader.core.model import Document, Orphan, Relation, Span
 from reader.files import journal
 from reader.files.atomic import write_atomic
 from reader.files.readable_json import dumps  # noqa: F401  (others write with it: one place to import from)
-from reader.files.table_text import TableCache, file_bytes, number, record_bytes, table_bytes
+from reader.files.table_text import (
+    TableCache,
+    file_bytes,
+    number,
+    record_bytes,
+    table_bytes,
+)
 
 CONTEXT = 24
 """Characters of context saved on each side of a span, for re-anchoring."""
@@ -244,8 +250,10 @@ class _Replayed:
 
 def _load_replayed(path: Path, use_journal: bool) -> _Replayed | None:
     """The file's text and tables with its journal replayed over them (a document whose first edits are
-    only in the journal starts from no tables); None when there is neither."""
-    loaded = _load_json(path)
+    only in the journal starts from no tables); None when there is neither.
+
+    The journal is read first: if the app folds it into the file meanwhile, the file read next already
+    has those entries, and replaying them again changes nothing (the other order could miss them)."""
     entries: list[tuple[int, dict[str, Any]]] = []
     if use_journal:
         where = journal.journal_path(path)
@@ -255,6 +263,7 @@ def _load_replayed(path: Path, use_journal: bool) -> _Replayed | None:
             raise StoreError(f"journal {where.name} line {exc.line}: {exc.what}", path) from None
         except OSError as exc:
             raise StoreError(f"cannot read its journal {where.name} ({exc.strerror or exc})", path) from None
+    loaded = _load_json(path)
     if loaded is None and not entries:
         return None
     raw, tables = loaded if loaded is not None else ("", {})
