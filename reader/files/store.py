@@ -21,7 +21,8 @@ opened read-only, so that saving cannot drop what this version does not know.
 
 Beside each file, the edits not yet in it are in its journal (`files.journal`, written by the app's
 saver, replayed by every read). Opening a document with its lock takes over a journal a killed process
-left and removes the temporary files a killed write left (`atomic.remove_stale`); a save by anything
+left, and the first one in a folder removes the temporary files killed writes left there
+(`atomic.remove_stale`: once a process, as a folder may hold thousands of files); a save by anything
 but the app's saver (`reader suggest`, an import, a review) writes everything the journal had, so it
 removes the journal. A save writes only when asked, and the app asks only when the annotations or the
 status changed: opening a document and leaving it writes nothing.
@@ -158,6 +159,9 @@ class Store:
         self.last_refusal: str | None = None
         self._caches: OrderedDict[Path, WriteCache] = OrderedDict()
         self._caches_lock = threading.Lock()
+        self._states: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self._swept: set[Path] = set()
+        """Annotator folders whose stale temporary files this store removed (a kill leaves them)."""
 
     # ----------------------------------------------------------------- paths
 
@@ -237,7 +241,9 @@ class Store:
         try:
             taken = None
             if held is not None:  # nobody else writes this document now: what a kill left is ours
-                remove_stale(path.parent, (path.name, journal_path(path).name))
+                if path.parent not in self._swept:  # once a process: a folder may hold 10,000 files
+                    remove_stale(path.parent, (path.name, journal_path(path).name))
+                    self._swept.add(path.parent)
                 taken = Journal.open(journal_path(path))
             loaded = self._load(path, doc)
         except BaseException:
@@ -375,13 +381,23 @@ class Store:
         write_atomic(self.state_path(annotator), json.dumps(dict(sorted(state.items())), indent=1) + "\n")
 
     def _state(self, annotator: str) -> dict[str, Any]:
-        """The state file's documents; an unreadable one counts as empty (it is rewritten on the next
-        leave, and holds nothing but where cursors were)."""
+        """The state file's documents (a copy); an unreadable one counts as empty (it is rewritten on
+        the next leave, and holds nothing but where cursors were). Read again only when it changed:
+        a command loading every document of a corpus asks for each one's cursor."""
+        path = self.state_path(annotator)
         try:
-            data = json.loads(self.state_path(annotator).read_text("utf-8"))
-        except (OSError, ValueError):
+            info = path.stat()
+        except OSError:
             return {}
-        return data if isinstance(data, dict) else {}
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)  # each write is a new file (an inode)
+        known = self._states.get(annotator)
+        if known is None or known[0] != stamp:
+            try:
+                data = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            known = self._states[annotator] = (stamp, data if isinstance(data, dict) else {})
+        return dict(known[1])
 
 
 def _documents(folder: Path) -> set[str]:
