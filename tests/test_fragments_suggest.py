@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from reader.core.annotations import DocAnnotations
-from reader.core.model import Document
+from reader.core.model import Document, Span
 from reader.core.schema import default_schema
 from reader.suggest.cues import load_cues
 from reader.suggest.layout import Layout
+from reader.suggest.pending import accept
 from reader.suggest.quotes import split_fragments
 
 CUES = load_cues()
@@ -48,3 +49,13 @@ def test_the_fragments_found_make_a_valid_span_in_pieces():
     ann = DocAnnotations(Document("d", text), default_schema())
     quote = ann.add_span(0, 0, "quote", fragments=frags)
     assert quote.joined_text == "we act, … within the law"
+
+
+def test_an_accepted_suggestion_in_pieces_stays_in_pieces():
+    text = '"We won," he said, "and now we rest."'
+    ann = DocAnnotations(Document("d", text), default_schema())
+    frags = ((1, 8), (20, 36))
+    ann.suggested_spans.append(Span("g1", 1, 36, "quote", text[1:36], fragments=frags))
+    real = accept(ann, "g1")
+    assert real.fragments == frags
+    assert ann.spans[real.id].joined_text == "We won, … and now we rest."

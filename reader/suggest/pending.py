@@ -116,7 +116,7 @@ def _realise(ann: DocAnnotations, ghost: Span) -> Span:
     real = ann.find_span(ghost.start, ghost.end, ghost.label)
     if real is not None:
         return real
-    return ann.add_span(ghost.start, ghost.end, ghost.label, attrs=dict(ghost.attrs))
+    return ann.add_span(ghost.start, ghost.end, ghost.label, attrs=dict(ghost.attrs), fragments=ghost.fragments)
 
 
 def _link(ann: DocAnnotations, rel: Relation, made: dict[str, str]) -> Relation | None:
