@@ -17,6 +17,8 @@ The book (War and Peace with 20,000 spans, as in view_bench), where a save used 
 - `quit_idle_ms`: median time `Session.leave` takes on the book with nothing pending (opened and
   left without an edit, and left after an edit that was already folded): what quitting costs beyond
   Textual's own teardown. Goal < 100.
+- `quit_one_edit_ms`: median `Session.leave` on the book opened, read for a second and a half (the
+  saver encodes the file meanwhile, writing nothing) and edited once: the first fold of a visit.
 
 Run: `python benchmarks/store_bench.py [--book PATH]` (about a minute; builds its projects in a temp folder).
 """
@@ -143,11 +145,22 @@ def book_figures(project: Project) -> dict[str, float]:
         t = time.perf_counter()
         session.leave()
         quits.append(time.perf_counter() - t)
+    pending = []
+    for n in range(5):
+        session.open("book")
+        time.sleep(1.5)  # the annotator reads: the saver warms up
+        span = session.annotations.sorted_spans()[n]
+        session.annotations.set_note(span.id, f"again {n}")
+        session.edited()
+        t = time.perf_counter()
+        session.leave()
+        pending.append(time.perf_counter() - t)
     return {
         "book_first_save_ms": first * 1000,
         "book_edit_save_ms": statistics.median(saves) * 1000,
         "journal_append_ms": statistics.median(appends) * 1000,
         "quit_idle_ms": statistics.median(quits) * 1000,
+        "quit_one_edit_ms": statistics.median(pending) * 1000,
     }
 
 

@@ -483,6 +483,21 @@ def write_file(
 
     The bytes are those of `dumps` over the tables (sorted keys, indented); `cache` (the same one for
     the same file) keeps the records' text from one write to the next (`table_text`)."""
+    write_atomic(path, encode_file(meta, text, spans, relations, orphans, suggested_spans, suggested_relations,
+                                   cache))
+
+
+def encode_file(
+    meta: Meta,
+    text: str,
+    spans: Iterable[Span],
+    relations: Iterable[Relation],
+    orphans: Iterable[Orphan] = (),
+    suggested_spans: Iterable[Span] = (),
+    suggested_relations: Iterable[Relation] = (),
+    cache: WriteCache | None = None,
+) -> bytes:
+    """The bytes `write_file` writes (with `cache`, what it encodes is kept for the next write)."""
     cache = cache or WriteCache()
     spans, orphans, suggested_spans = list(spans), list(orphans), list(suggested_spans)
     in_pieces = any(s.fragments for s in spans) or any(
@@ -505,7 +520,7 @@ def write_file(
             tables["suggested_spans"] = cache.list_table("suggested_spans", suggested_spans, lambda s: span_record(s, text))
             tables["suggested_relations"] = cache.list_table("suggested_relations", list(suggested_relations),
                                                              relation_record)
-        write_atomic(path, file_bytes(tables))
+        return file_bytes(tables)
 
 
 def _item_id(orphan: Orphan) -> str:

@@ -7,7 +7,9 @@ objects than last time), so an edit on screen survives a kill at any moment. A s
 once too (cheap: the tables are copied, spans are immutable), and a background thread folds the
 newest one into the annotation file once the keys pause (`IDLE`, at most `MAX_DELAY` after the first
 unsaved edit), then empties the journal up to that snapshot. A burst of keys costs one write, and the
-write of a long document never competes with the keys that make it.
+write of a long document never competes with the keys that make it. A write encodes only the records
+that changed (`table_text`); the first one of a visit would encode them all, so the file is encoded
+once, writing nothing, while the annotator reads (`_warm_up`, after `IDLE` with no edit).
 
 A write happens only when the file would change: a snapshot equal to what the file holds (an edit and
 its undo) empties the journal and writes nothing. A failed save keeps its snapshot, is reported
@@ -36,7 +38,7 @@ SETTLE = 0.05
 drawn first (the writer thread shares the GIL with the UI) and a burst of keys becomes one write."""
 IDLE = 0.5
 """Seconds without an edit before the journal is folded into the file: the edits are safe meanwhile."""
-MAX_DELAY = 5.0
+MAX_DELAY = 20.0
 """Seconds after the first unsaved edit by which the fold happens even while keys keep coming."""
 
 
@@ -84,8 +86,22 @@ class AutoSaver:
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="reader-autosave", daemon=True)
         self._thread.start()
+        self._keys_came = threading.Event()
+        """Set by the first request (or closing): the warm-up is no longer worth it."""
         if loaded is not None and save is None and loaded.unsaved:  # a replayed journal, a repair
             self._queue(loaded.annotations)
+        elif self._journal is not None and loaded is not None:
+            threading.Thread(target=self._warm_up, args=(self._written,), name="reader-warm", daemon=True).start()
+
+    def _warm_up(self, snapshot: DocAnnotations) -> None:
+        """While the annotator reads, encode the file as it stands (writing nothing), so that the
+        first fold of a long document costs what changed too. Not joined: leaving never waits for it."""
+        if self._keys_came.wait(self._idle):
+            return
+        try:
+            self.store.warm(self.annotator, snapshot)
+        except Exception:  # noqa: BLE001 - only a head start: the fold encodes whatever is missing
+            pass
 
     @property
     def pending(self) -> bool:
@@ -97,6 +113,7 @@ class AutoSaver:
     def request(self, annotations: Any) -> None:
         """Record an edit: in the journal, durably, before this returns (when there is one); in the file
         soon, on the saver's thread."""
+        self._keys_came.set()
         if self._changes is not None:
             entry = self._changes.entry(annotations)
             if entry is None and self._unjournaled is None:
@@ -159,6 +176,7 @@ class AutoSaver:
 
     def close(self, timeout: float = 10.0) -> bool:
         """Flush, stop the thread and close the journal (kept if it still holds unsaved edits)."""
+        self._keys_came.set()
         done = self.flush(timeout)
         with self._cond:
             self._closed = True

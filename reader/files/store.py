@@ -53,6 +53,7 @@ from reader.files.annotation_file import (
     StoredSpan,
     StoreError,
     WriteCache,
+    encode_file,
     read_file,
     write_file,
 )
@@ -342,8 +343,22 @@ class Store:
                 own.release()
         return path
 
+    def warm(self, annotator: str, ann: DocAnnotations) -> None:
+        """Encode `ann` as its file would be written, keeping the records' text for the next save and
+        writing nothing: the app's saver does it while the annotator reads, so that the first save of a
+        long document costs what changed too."""
+        path = self.path(annotator, ann.document.id)
+        encode_file(self._meta(annotator, ann), ann.document.text, ann.sorted_spans(), ann.relations.values(),
+                    ann.orphans, ann.suggested_spans, ann.suggested_relations, cache=self._cache(path))
+
     def _write(self, path: Path, annotator: str, ann: DocAnnotations) -> None:
-        meta = Meta(
+        write_file(
+            path, self._meta(annotator, ann), ann.document.text, ann.sorted_spans(), ann.relations.values(),
+            ann.orphans, ann.suggested_spans, ann.suggested_relations, cache=self._cache(path),
+        )
+
+    def _meta(self, annotator: str, ann: DocAnnotations) -> Meta:
+        return Meta(
             doc_id=ann.document.id,
             annotator=annotator,
             sha256=ann.document.sha256,
@@ -351,10 +366,6 @@ class Store:
             schema_version=self.schema.version if self.schema else 1,
             updated=now_iso(),
             last_ids=ann.highest_ids(),
-        )
-        write_file(
-            path, meta, ann.document.text, ann.sorted_spans(), ann.relations.values(), ann.orphans,
-            ann.suggested_spans, ann.suggested_relations, cache=self._cache(path),
         )
 
     def _cache(self, path: Path) -> WriteCache:
