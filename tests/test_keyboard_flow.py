@@ -105,6 +105,32 @@ async def test_escape_leaves_a_claim_without_source_and_ctrl_l_turns_the_picker_
         assert any("Source picker after a label key: off" in n.message for n in app._notifications)
 
 
+async def test_labels_yaml_can_turn_the_picker_off_for_the_project(project):
+    labels = project.path / "annotations" / "labels.yaml"
+    labels.write_text("link_after_label: false\n" + labels.read_text("utf-8"), "utf-8")
+    from reader.files.project import Project
+
+    app = create_app(Project(project.path), "tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await put_cursor(pilot, app, "Around 10,000")
+        await pilot.press("1")
+        assert not isinstance(app.screen, ChoiceDialog) and len(spans(app)) == 1
+        await pilot.press("ctrl+l")  # and ctrl+l still turns it on for the session
+        await put_cursor(pilot, app, "Demonstrations")
+        await pilot.press("1")
+        assert isinstance(app.screen, ChoiceDialog)
+
+
+def test_link_after_label_in_labels_yaml_must_be_true_or_false(project):
+    from reader.core.errors import UserError
+    from reader.files.labels import load_schema
+
+    labels = project.path / "annotations" / "labels.yaml"
+    labels.write_text("link_after_label: sometimes\n" + labels.read_text("utf-8"), "utf-8")
+    with pytest.raises(UserError, match="link_after_label"):
+        load_schema(project.path)
+
+
 async def test_a_source_picked_in_the_text_is_the_name_at_the_cursor(project):
     app = create_app(project, "tester")
     async with app.run_test(size=SIZE) as pilot:

@@ -50,6 +50,9 @@ class Schema:
     attributes: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     """label -> attribute name -> allowed values."""
     version: int = 1
+    link_after_label: bool = True
+    """Offer the source picker as soon as a label key marks a span that links (labels.yaml
+    `link_after_label: false` turns it off for the project; ctrl+l toggles it in a session)."""
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -90,11 +93,13 @@ class Schema:
             key = next((str(k) for k in range(1, 10) if str(k) not in used), "")
             used.add(key)
             labels.append(Label(name, key, palette[i % len(palette)], "Imported label."))
-        return Schema(tuple(labels), self.relations, self.attributes, self.version)
+        return Schema(tuple(labels), self.relations, self.attributes, self.version, self.link_after_label)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
+        out: dict[str, Any] = {"version": self.version}
+        if not self.link_after_label:  # written only when set, so existing files stay as they are
+            out["link_after_label"] = False
+        return out | {
             "labels": [
                 {"name": l.name, "key": l.key, "color": l.color, "description": l.description}
                 for l in self.labels
@@ -180,7 +185,10 @@ def parse_schema(data: Any, path: str = "labels.yaml") -> Schema:
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool):
         raise SchemaError(f"'version' must be a whole number, not {version!r}", path)
-    return Schema(tuple(labels), tuple(relations), attributes, version)
+    link_after_label = data.get("link_after_label", True)
+    if not isinstance(link_after_label, bool):
+        raise SchemaError(f"'link_after_label' must be true or false, not {link_after_label!r}", path)
+    return Schema(tuple(labels), tuple(relations), attributes, version, link_after_label)
 
 
 def default_schema() -> Schema:

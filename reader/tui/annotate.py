@@ -119,8 +119,9 @@ class AnnotateScreen(SpanActions, LinkActions, SuggestionActions, DocumentAction
         """Id of the span waiting for a source picked in the text (None: not picking)."""
         self.query_text = ""
         """The last search, for f3 and shift+f3."""
-        self.link_after_label = True
-        """Open the source picker right after a label key marks a span that links (ctrl+l toggles)."""
+        self.link_after_label = session.project.schema.link_after_label
+        """Open the source picker right after a label key marks a span that links (labels.yaml's
+        `link_after_label`, on unless it says false; ctrl+l toggles it for the session)."""
         self._current: tuple[str, int] | None = None
         """(span id, cursor) of the span just marked, resized or gone to: it stays the span under the
         caret while the cursor stays there (a span's end is not inside it)."""
