@@ -140,6 +140,10 @@ def test_show_and_diff_read_the_journal_over_the_file(tmp_path, capsys):
     journal_edits(project, ann, lambda a: a.add_span(*word(TEXT, "beat detainees"), "claim"))
     assert main(["show", str(project.store.path("alice", "d"))]) == 0
     assert '"beat detainees"' in capsys.readouterr().out
+    # git's textconv shows what git would stage: the file, without the edits still in its journal
+    assert main(["show", "--textconv", str(project.store.path("alice", "d"))]) == 0
+    staged = capsys.readouterr().out
+    assert '"HRW"' in staged and '"beat detainees"' not in staged
     assert main(["--project", str(project.path), "diff", "alice", "bob", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert "beat detainees" in json.dumps(report)

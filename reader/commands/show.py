@@ -17,14 +17,16 @@ def show(path: Path, textconv: bool = False) -> str:
 
     Usable as a git textconv driver: it needs only the file, not the project. With `textconv`, a
     file that is not an annotation file (a merge conflict, a review's decisions) is shown as it is
-    instead of failing, because a failing textconv stops `git diff` altogether.
+    instead of failing, because a failing textconv stops `git diff` altogether. A textconv shows the
+    file's own bytes, not its journal: git diffs and stages the file, and edits still in the journal
+    are not in it yet (plain `reader show` replays the journal, as the app would).
     """
     path = Path(path)
     if not path.exists():
         raise UserError("no such file", path)
     if textconv:
         try:
-            file = read_file(path)
+            file = read_file(path, journal=False)
         except StoreError as exc:  # git must still show something: a conflicted or foreign file as is
             raw = path.read_bytes().decode("utf-8", errors="replace")
             return f"# {path.name}: {exc.message}; shown as it is\n" + raw + ("" if raw.endswith("\n") else "\n")
