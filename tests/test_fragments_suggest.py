@@ -11,6 +11,7 @@ from reader.suggest.cues import load_cues
 from reader.suggest.layout import Layout
 from reader.suggest.pending import accept
 from reader.suggest.quotes import split_fragments
+from reader.suggest.rules import suggest_into
 
 CUES = load_cues()
 
@@ -59,3 +60,14 @@ def test_an_accepted_suggestion_in_pieces_stays_in_pieces():
     real = accept(ann, "g1")
     assert real.fragments == frags
     assert ann.spans[real.id].joined_text == "We won, … and now we rest."
+
+
+def test_reader_suggest_offers_a_split_quote_as_one_ghost_in_fragments_and_accepts_it_so():
+    text = 'The judge was clear. "We will appeal," Sarah Connor said, "and we will win."'
+    ann = DocAnnotations(Document("d", text, {"lang": "en"}), default_schema())
+    suggest_into(ann, CUES)
+    (ghost,) = [g for g in ann.suggested_spans if g.label == "quote"]
+    assert ghost.joined_text == "We will appeal, … and we will win."
+    quote = accept(ann, ghost.id, with_sources=True)
+    assert quote.fragment_texts == ("We will appeal,", "and we will win.")
+    assert [ann.spans[r.tail].text for r in ann.relations_of(quote.id)] == ["Sarah Connor"]

@@ -59,11 +59,13 @@ def test_quote_inside_the_marks_without_edge_whitespace():
     assert quotes(spans) == {"We played badly."}
 
 
-def test_quote_split_by_its_attribution_gives_two_quotes_with_one_source():
+def test_quote_split_by_its_attribution_is_one_quote_in_two_fragments_with_one_source():
     text = 'The judge was clear. "We will appeal," Sarah Connor said, "and we will win."'
-    spans, links = found(text)
-    assert quotes(spans) == {"We will appeal,", "and we will win."}
-    assert links == {("We will appeal,", "Sarah Connor"), ("and we will win.", "Sarah Connor")}
+    out = suggest(Document("t", text), load_cues(), default_schema())
+    by_id = {s.id: s for s in out.spans}
+    assert [q.fragment_texts for q in out.spans if q.label == "quote"] == [("We will appeal,", "and we will win.")]
+    assert [(by_id[r.head].joined_text, by_id[r.tail].text) for r in out.relations] == [
+        ("We will appeal, … and we will win.", "Sarah Connor")]
 
 
 def test_quote_running_over_paragraphs_english_convention():

@@ -12,7 +12,9 @@ Conventions (the reference annotation follows them too):
 
 - quote: the text inside the quotation marks, without the marks and without edge whitespace;
   punctuation inside the marks is kept ("...with batons,"). A quote that runs over paragraphs gives
-  one quote span per paragraph, all linked to the same source. `kind` is `direct` for a quoted
+  one quote span per paragraph, all linked to the same source; one split by its attribution in its
+  sentence ('"We won," he said, "and now we rest."', `quotes.split_fragments`) is one quote span in
+  fragments (the attribution between them is not the quote's), linked to its source once. `kind` is `direct` for a quoted
   sentence, `partial` for words quoted inside the writer's sentence.
 - source: the name as written at the attribution, with a capitalised title that is part of it
   ("President Kassym-Jomart Tokayev") but without a lowercase description ("opposition activist"),
@@ -80,7 +82,7 @@ from reader.suggest.pending import (
     restore,
     suggestions_at,
 )
-from reader.suggest.quotes import Quote, quote_kind
+from reader.suggest.quotes import Quote, quote_kind, split_fragments
 from reader.suggest.sources import Attribution, Sources
 
 __all__ = [
@@ -116,6 +118,8 @@ class _Rules:
         self.sources = Sources(self.layout, names, self.claims)
         self.spans: dict[Key, dict[str, str]] = {}
         self.notes: dict[Key, str] = {}
+        self.fragments: dict[Key, tuple[tuple[int, int], ...]] = {}
+        """A quote split by its attribution: its key -> its pieces (`Span.fragments`)."""
         self.links: list[tuple[Key, Key]] = []
 
     def _span(self, start: int, end: int, label: str, note: str, attrs: dict[str, str] | None = None) -> Key:
@@ -196,12 +200,22 @@ class _Rules:
             cont = quotes[qi].cont
             if cont is not None and quote_sources[cont] is None:
                 quote_sources[cont] = quote_sources[qi]
-        for q, source in zip(quotes, quote_sources):
-            if cues.on("scare_quotes") and (source is None and self._scare_quote(q) or self._title(q)):
+        split = split_fragments(quotes)
+        for qi, (q, source) in enumerate(zip(quotes, quote_sources)):
+            if q.joins is not None:
+                continue  # a later piece of a quote split by its attribution: in its first piece's span
+            frags = split.get(qi, ())
+            if frags:  # one speaker for the whole quote: the first piece's, else the first a piece has
+                source = next((quote_sources[i] for i, p in enumerate(quotes) if (i == qi or p.joins == qi)
+                               and quote_sources[i] is not None), None)
+            elif cues.on("scare_quotes") and (source is None and self._scare_quote(q) or self._title(q)):
                 continue
             if source is not None and source[0] <= q.open and q.end <= source[1]:
                 continue  # a name in quotation marks: Die „Süddeutsche Zeitung“ berichtete
-            head = self._span(q.start, q.end, "quote", "suggested: between quotation marks", {"kind": quote_kind(text, q)})
+            end = frags[-1][1] if frags else q.end
+            head = self._span(q.start, end, "quote", "suggested: between quotation marks", {"kind": quote_kind(text, q)})
+            if frags:
+                self.fragments[head] = frags
             if source is not None and cues.on("sources"):
                 self.links.append((head, self._source(source, "suggested: speaker of a quote")))
         if cues.on("subjunctive_claims") and cues.on("indirect"):
@@ -235,7 +249,8 @@ def suggest(document: Document | str, cues: Cues | LanguageCues | None = None, s
             continue
         attrs = {k: v for k, v in rules.spans[key].items() if allowed_kind and v in allowed_kind}
         ids[key] = f"g{len(ids) + 1}"
-        out.spans.append(Span(ids[key], start, end, label, text[start:end], attrs, rules.notes[key]))
+        out.spans.append(Span(ids[key], start, end, label, text[start:end], attrs, rules.notes[key],
+                              fragments=rules.fragments.get(key, ())))
     seen: set[tuple[str, str]] = set()
     for head, tail in rules.links:
         pair = (ids.get(head, ""), ids.get(tail, ""))
@@ -306,7 +321,7 @@ def suggest_into(ann: DocAnnotations, cues: Cues | None = None) -> SuggestReport
             to[g.id] = hit.id if hit is not None else None
             report.skipped += 1
             continue
-        new = Span(f"g{len(kept) + 1}", g.start, g.end, g.label, g.text, dict(g.attrs), g.note)
+        new = Span(f"g{len(kept) + 1}", g.start, g.end, g.label, g.text, dict(g.attrs), g.note, fragments=g.fragments)
         to[g.id] = new.id
         kept.append(new)
         report.counts[new.label] = report.counts.get(new.label, 0) + 1
