@@ -79,7 +79,8 @@ class Review(GoldReview):
         for n, (ua, ub) in enumerate(self.agreements, 1):
             sa, sb = self.a.spans[ua.id], self.b.spans[ub.id]
             attrs = {k: v for k, v in sa.attrs.items() if sb.attrs.get(k) == v}
-            spans[ua.key] = Span(f"s{n}", ua.start, ua.end, ua.label, sa.text, attrs, sa.note or sb.note, stamp, stamp)
+            spans[ua.key] = Span(f"s{n}", ua.start, ua.end, ua.label, sa.text, attrs, sa.note or sb.note, stamp, stamp,
+                                 ua.fragments)
         relations = []
         for n, (la, _lb) in enumerate(self.comparison.alignment.links, 1):
             relations.append(Relation(f"r{n}", spans[la.head.key].id, spans[la.tail.key].id, la.label))
@@ -152,7 +153,8 @@ class Review(GoldReview):
         if isinstance(side, Link):
             return self._add_link(side)
         span = source.spans[side.id]
-        return lambda g: g.add_span(span.start, span.end, span.label, attrs=dict(span.attrs), note=span.note)
+        return lambda g: g.add_span(span.start, span.end, span.label, attrs=dict(span.attrs), note=span.note,
+                                    fragments=span.fragments)
 
 
 # --------------------------------------------------------------------------- files

@@ -6,10 +6,11 @@ one answer, so candidates are used instead, as curation tools do (INCEpTION's cu
 each distinct annotation with the annotators who made it):
 
 - a *candidate* is one (start, end, label) that at least one annotator marked, with the annotators
-  who marked exactly that (an annotator counts once, however many copies they made);
+  who marked exactly that (an annotator counts once, however many copies they made); a span in
+  fragments is a candidate by its fragments (`Unit.key`), as the two-annotator alignment compares it;
 - candidates are grouped into *contests*: two candidates are in the same contest when they have the
-  same label and overlapping extents (a "boundary" difference) or the same extent (a "label"
-  difference), and so on transitively;
+  same label and pieces sharing a character (a "boundary" difference; the gap between two
+  fragments shares none) or the same pieces (a "label" difference), and so on transitively;
 - a contest of one candidate every annotator made is an *agreement*, not a contest; any other group
   is one, of kind "boundary", "label", "mixed" (both) or "some" (one candidate that only some made);
 - links are candidates by both ends' (start, end, label) and the link's label; those every
@@ -102,7 +103,7 @@ def _groups(cands: list[Candidate]) -> list[list[Candidate]]:
         active = [j for j in active if cands[j].item.end > u.start]
         for j in active:
             v = cands[j].item
-            if (v.label == u.label and v.start < u.end) or (v.start, v.end) == (u.start, u.end):
+            if (v.label == u.label and v.shared(u) > 0) or v.extents == u.extents:
                 parent[root(j)] = root(i)
         active.append(i)
     groups: dict[int, list[Candidate]] = {}
@@ -119,7 +120,7 @@ def _span_kind(group: Sequence[Candidate]) -> str:
     if len(group) == 1:
         return "some"
     labels = {c.item.label for c in group}
-    extents = {(c.item.start, c.item.end) for c in group}
+    extents = {c.item.extents for c in group}
     if len(labels) == 1:
         return "boundary"
     return "label" if len(extents) == 1 else "mixed"

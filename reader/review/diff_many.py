@@ -26,6 +26,7 @@ from itertools import combinations
 from typing import Any, Sequence
 
 from reader.core.errors import UserError
+from reader.core.model import JOINER
 from reader.core.progress import track
 from reader.review.alignment import Link, Unit
 from reader.review.candidates import Contest, candidates
@@ -91,8 +92,16 @@ def token_values(text: str, sides: Sequence[Sequence[Unit]], rank: dict[str, int
     events: list[tuple[int, int, int, Unit]] = []  # (token index, 0 = leaves / 1 = enters, side, unit)
     for side, units in enumerate(sides):
         for u in units:
-            first, last = bisect_right(ends, u.start), bisect_left(starts, u.end)
-            if first < last:
+            runs: list[list[int]] = []  # a span in fragments: the token runs of its pieces, never the gaps
+            for s, e in u.extents:
+                first, last = bisect_right(ends, s), bisect_left(starts, e)
+                if first >= last:
+                    continue
+                if runs and first <= runs[-1][1]:
+                    runs[-1][1] = max(runs[-1][1], last)
+                else:
+                    runs.append([first, last])
+            for first, last in runs:
                 events.append((first, 1, side, u))
                 events.append((last, 0, side, u))
     events.sort(key=lambda e: (e[0], e[1]))
@@ -155,7 +164,7 @@ class ManyComparison:
                 if self.documents:  # a label first seen now: the documents before are one gap for it
                     length = sum(self._lengths)
                     self.continua[label].add_sides([Sections.of((), length)] * n, 0)
-            extents = [merge_extents((u.start, u.end) for u in units if u.label == label) for units in sides]
+            extents = [merge_extents(x for u in units if u.label == label for x in u.extents) for units in sides]
             observed = sum(observed_sum(extents[a], extents[b]) for a, b in combinations(range(n), 2))
             self.continua[label].add_sides([Sections.of(e, len(doc.text)) for e in extents], observed)
         self._lengths.append(len(doc.text))
@@ -192,7 +201,15 @@ class ManyComparison:
 def _item_json(item: Unit | Link, text: str) -> dict[str, Any]:
     if isinstance(item, Link):
         return {"label": item.label, "head": _item_json(item.head, text), "tail": _item_json(item.tail, text)}
-    return {"start": item.start, "end": item.end, "label": item.label, "text": text[item.start : item.end]}
+    out: dict[str, Any] = {"start": item.start, "end": item.end, "label": item.label, "text": _text(item, text)}
+    if item.fragments:
+        out["fragments"] = [list(f) for f in item.fragments]
+    return out
+
+
+def _text(unit: Unit, text: str) -> str:
+    """What a span says: its pieces joined by " … " for a span in fragments (`Span.joined_text`)."""
+    return JOINER.join(text[s:e] for s, e in unit.extents)
 
 
 def compare_many(project: Any, names: Sequence[str], doc_id: str | None = None, progress: bool = False) -> ManyComparison:
@@ -249,4 +266,5 @@ def format_many(result: ManyComparison) -> str:
 def _describe(item: Unit | Link, text: str) -> str:
     if isinstance(item, Link):
         return f"{_describe(item.head, text)} -{item.label}-> {_describe(item.tail, text)}"
-    return f"{item.label} {item.start}-{item.end} {_quote(text[item.start:item.end])}"
+    where = ";".join(f"{s}-{e}" for s, e in item.extents)
+    return f"{item.label} {where} {_quote(_text(item, text))}"

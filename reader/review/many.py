@@ -81,7 +81,7 @@ class ManyReview(GoldReview):
         attrs = {k: v for k, v in made[0].attrs.items() if all(s.attrs.get(k) == v for s in made[1:])}
         note = next((s.note for s in made if s.note), "")
         u = cand.item
-        return Span(f"s{n}", u.start, u.end, u.label, made[0].text, attrs, note, stamp, stamp)
+        return Span(f"s{n}", u.start, u.end, u.label, made[0].text, attrs, note, stamp, stamp, u.fragments)
 
     def _start_gold(self) -> DocAnnotations:
         """The agreements, then every candidate at least K made (a link once its ends are in)."""
@@ -185,7 +185,8 @@ class ManyReview(GoldReview):
                     todo.append(self._add_link(cand.item))
                 else:
                     span = self._span(cand, 0, stamp)
-                    todo.append(lambda g, s=span: g.add_span(s.start, s.end, s.label, attrs=dict(s.attrs), note=s.note))
+                    todo.append(lambda g, s=span: g.add_span(s.start, s.end, s.label, attrs=dict(s.attrs), note=s.note,
+                                                             fragments=s.fragments))
         decision = choice if choice in ("all", "none") else "+".join(str(i) for i, w in enumerate(wanted, 1) if w)
         self._apply(d.key, f"settle {d.kind}: {decision}", todo, decision)
 
