@@ -15,6 +15,7 @@ from reader.review.candidates import candidates
 from reader.review.comparison import token_labels
 from reader.review.diff_many import _describe, token_values
 from reader.review.many import ManyReview
+from reader.review.merged import merged_view
 
 TEXT = 'The judge was clear. "We will appeal," Sarah Connor said, "and we will win."'
 FIRST, SECOND = "We will appeal,", "and we will win."
@@ -93,3 +94,21 @@ def test_the_n_way_token_figures_leave_the_gap_between_fragments_out():
 def test_the_n_way_report_names_a_quote_in_pieces_by_its_pieces():
     (unit,) = units((PIECES, "quote"))
     assert _describe(unit, TEXT) == f'quote {PIECES[0][0]}-{PIECES[0][1]};{PIECES[1][0]}-{PIECES[1][1]} "{FIRST} … {SECOND}"'
+
+
+def test_the_review_screen_finds_an_agreed_quote_in_pieces_in_the_gold():
+    unlinked = annotator()
+    unlinked.unlink(next(iter(unlinked.relations)))
+    review = Review(annotator(), unlinked)
+    (i,) = [n for n, d in enumerate(review.disagreements) if d.kind == "link"]
+    view = merged_view(review)
+    (quote,) = [s for s in review.gold.spans.values() if s.label == "quote"]
+    assert "g" + quote.id in view.members[i]  # the link's head is the gold's quote, drawn in its pieces
+
+
+def test_the_review_screen_draws_what_both_marked_of_a_quote_in_pieces_as_those_pieces():
+    shorter = ((PIECES[0][0], SOURCE[1]),)  # 'We will appeal," Sarah Connor'
+    review = Review(annotator(), annotator(shorter))
+    (i,) = [n for n, d in enumerate(review.disagreements) if d.kind == "boundary"]
+    both = next(s for s in merged_view(review).spans if s.id == f"*{i}")
+    assert (both.text, both.fragments) == (FIRST, ())

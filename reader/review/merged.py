@@ -4,7 +4,8 @@
 disagreement, each side's span marked by whose it is: "a", "b", or "both" for text both marked (the
 shared part of a boundary disagreement; one extent with two labels). With three annotators or more
 (`ManyReview`) the first candidate (most makers) is marked as "a", the others as "b", and the part
-every candidate of a boundary contest covers as "both".
+every candidate of a boundary contest covers as "both". A span in fragments is drawn in its pieces,
+and the part both marked is the pieces they share (in pieces too when that is more than one).
 
 `differ` names the side spans of unsettled boundary disagreements: where such a span is the innermost
 one drawn, the character is in one extent and not the other (the shared part is a shorter span over
@@ -38,7 +39,21 @@ class MergedView:
 
 def _gold_spans(gold: DocAnnotations) -> tuple[dict[str, Span], dict[tuple, Span]]:
     spans = {"g" + s.id: replace(s, id="g" + s.id) for s in gold.sorted_spans()}
-    return spans, {(s.start, s.end, s.label): s for s in gold.sorted_spans()}
+    return spans, {Unit(s.start, s.end, s.label, fragments=s.fragments).key: s for s in gold.sorted_spans()}
+
+
+def _common(units: list[Unit]) -> tuple[tuple[int, int], ...]:
+    """The pieces every unit covers (a span in fragments covers its pieces, not the gaps), in order."""
+    common = list(units[0].extents)
+    for u in units[1:]:
+        common = [(max(s, t), min(e, f)) for s, e in common for t, f in u.extents if max(s, t) < min(e, f)]
+    return tuple(common)
+
+
+def _shared_span(span: Span, ident: str, pieces: tuple[tuple[int, int], ...], text: str) -> Span:
+    """`span` cut down to `pieces` (the part all sides marked), drawn as "both"."""
+    start, end = pieces[0][0], pieces[-1][1]
+    return replace(span, id=ident, start=start, end=end, text=text[start:end], fragments=pieces if len(pieces) > 1 else ())
 
 
 def merged_view(review: GoldReview) -> MergedView:
@@ -85,9 +100,9 @@ def _pair_view(review) -> MergedView:
         if d.kind == "label":
             side[f"a{d.a.id}"] = "both"
         elif d.kind == "boundary":
-            start, end = max(d.a.start, d.b.start), min(d.a.end, d.b.end)
-            if start < end:
-                shared = replace(review.a.spans[d.a.id], id=f"*{i}", start=start, end=end, text=review.a.text[start:end])
+            pieces = _common([d.a, d.b])
+            if pieces:
+                shared = _shared_span(review.a.spans[d.a.id], f"*{i}", pieces, review.a.text)
                 spans[shared.id] = shared
                 side[shared.id] = "both"
                 own.add(shared.id)
@@ -126,9 +141,9 @@ def _many_view(review) -> MergedView:
             drawn.append(u)
         if settled or d.kind not in ("boundary", "mixed") or len(drawn) < 2:
             continue
-        start, end = max(u.start for u in drawn), min(u.end for u in drawn)
-        if start < end and len({(u.start, u.end) for u in drawn}) > 1:
-            shared = replace(spans[f"c{i}.0"], id=f"*{i}", start=start, end=end, text=text[start:end])
+        pieces = _common(drawn)
+        if pieces and len({u.extents for u in drawn}) > 1:
+            shared = _shared_span(spans[f"c{i}.0"], f"*{i}", pieces, text)
             spans[shared.id] = shared
             side[shared.id] = "both"
             own.add(shared.id)
