@@ -4,6 +4,7 @@ and the German quotation corpus's split quotations import as fragments of one sp
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 from pathlib import Path
@@ -161,6 +162,23 @@ def test_conll_tags_each_fragment_as_its_own_entity(tmp_path):
     tags = [t for _w, t in rows]
     assert tags.count("B-quote") == 2
     assert dict(rows)["spokesperson"] == "I-source"
+
+
+@pytest.mark.parametrize("offsets", ["codepoints", "utf16"])
+def test_csv_writes_a_span_in_fragments_as_one_row_with_its_pieces(tmp_path, offsets):
+    project = fragmented_project(tmp_path / "p")
+    report = export(project, "csv", tmp_path / "out", annotator="ana", offsets=offsets)
+    with open(tmp_path / "out" / "data.csv", newline="", encoding="utf-8") as handle:
+        rows = {(r["doc_id"], r["label"]): r for r in csv.DictReader(handle)}
+    quote, speaker, claim = rows[("split", "quote")], rows[("split", "source")], rows[("plain", "claim")]
+    shift = 2 if offsets == "utf16" else 0  # the emoji is two astral characters, each two UTF-16 units
+    assert quote["fragments"] == f"{FIRST[0]}-{FIRST[1] + shift};{SECOND[0] + shift}-{SECOND[1] + shift}"
+    assert (quote["start"], quote["end"]) == (str(FIRST[0]), str(SECOND[1] + shift))
+    assert quote["text"] == "We are not a political party 👍🏽 … but rather a social approach"
+    assert quote["sources"] == speaker["span_id"] and quote["source_texts"] == "the spokesperson"
+    assert speaker["fragments"] == claim["fragments"] == ""
+    card = (tmp_path / "out" / "README.md").read_text("utf-8")
+    assert "Split into pieces" not in card and not any("one span a fragment" in n for n in report.notices)
 
 
 def test_a_project_without_fragments_exports_without_the_key_or_the_section(tmp_path):

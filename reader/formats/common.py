@@ -376,7 +376,9 @@ notice counts them on stderr. The formats not named here write all three (jsonl,
 doccano, labelstudio, w3c, csv, prodigy); a format that cannot must be named here or drop them.
 `fragments`: the format has no discontinuous spans, so a span in fragments is written as one span
 a fragment (`one_span_a_fragment`); the card lists every span so split, under its own heading
-(they are in the files, in pieces). jsonl, brat, w3c and spacy keep fragments."""
+(they are in the files, in pieces). jsonl, brat, w3c and spacy keep fragments, and csv keeps a span
+in fragments as one row: its pieces in a `fragments` column (`start-end;start-end`), its `text` their
+texts joined by " … "."""
 
 
 def _no_place(fmt: str, splits: dict[str, list[Record]]) -> list[tuple[str, str, str, str, str]]:
