@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reader.files.annotation_file import StoreError, read_file
 from reader.files.project import Project
-from reader.suggest.run import read_uncertainty
+from reader.files.uncertainty import read_uncertainty
 
 
 @dataclass(frozen=True)

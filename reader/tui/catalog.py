@@ -16,7 +16,7 @@ from reader.tui.article import ArticleView
 from reader.tui.dialogs import ChoiceDialog, Choices, LineInput, TextDialog
 from reader.tui.documents import DocumentsScreen, DocumentTable
 from reader.tui.help import HelpScreen
-from reader.tui.review import ReviewScreen
+from reader.tui.review_keys import REVIEW_BINDINGS
 from reader.tui.tag_panel import SpanList
 
 WHERE = {
@@ -35,23 +35,26 @@ WHERE = {
 }
 
 
-def binding_classes() -> list[type]:
+def binding_tables() -> list[tuple[str, list]]:
+    """(class name, its own BINDINGS) of every screen and widget; the review screen's come from
+    `review_keys`, so that the annotate app's keymap check does not load the review code."""
     from reader.tui.base_app import (
         KeyedApp,  # the apps' own bindings (quit): both apps build on it
     )
 
-    return [KeyedApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
-            DocumentsScreen, DocumentTable, HelpScreen, ReviewScreen]
+    classes = [KeyedApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
+               DocumentsScreen, DocumentTable, HelpScreen]
+    return [(cls.__name__, cls.__dict__.get("BINDINGS", [])) for cls in classes] + [("ReviewScreen", REVIEW_BINDINGS)]
 
 
 def bindings() -> list[tuple[str, Binding]]:
     """(where, binding) for every binding that has an id, in the order the classes declare them."""
     out: list[tuple[str, Binding]] = []
     seen: set[tuple[str, str]] = set()
-    for cls in binding_classes():
-        for item in cls.__dict__.get("BINDINGS", []):
+    for name, table in binding_tables():
+        for item in table:
             if isinstance(item, Binding) and item.id:
-                where = WHERE.get(cls.__name__, cls.__name__)
+                where = WHERE.get(name, name)
                 if (where, item.id) not in seen:
                     seen.add((where, item.id))
                     out.append((where, item))

@@ -8,9 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from reader.annotate.documents import DocProgress
+from reader.tui.base_app import KeyFooter
 
 STATUS_STYLE = {"done": "bold green", "in-progress": "yellow", "todo": "dim", "unreadable": "bold red"}
 
@@ -44,7 +45,7 @@ class DocumentsScreen(Screen[str | None]):
             yield Static(Content(f"Documents {done}/{len(self.rows)} done"), id="progress-label")
             yield ProgressBar(total=max(1, len(self.rows)), show_eta=False, id="progress")
         yield DocumentTable(cursor_type="row", zebra_stripes=True, id="documents")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).update(progress=sum(1 for r in self.rows if r.status == "done"))

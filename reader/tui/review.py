@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.core.errors import UserError
 from reader.core.model import InvariantError, Span, trim_extent
@@ -37,14 +37,11 @@ from reader.review.session import (
     merged_view,
 )
 from reader.tui.article import ArticleView
+from reader.tui.base_app import KeyFooter
 from reader.tui.dialogs import ChoiceDialog
 from reader.tui.review_edits import edit_choices
+from reader.tui.review_keys import REVIEW_BINDINGS
 from reader.tui.review_panel import ReviewPanel
-from reader.tui.tag_panel import snippet
-
-
-def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, id=f"review.{ident}", tooltip=tooltip)
 
 
 class ReviewHeader(Static):
@@ -59,9 +56,14 @@ class ReviewHeader(Static):
         flags = "  READ-ONLY" if session.readonly else ""
         who = " vs ".join(names) if len(names) == 2 else f"{len(names)} annotators"
         right = f"{who} → {session.into} · doc {session.index + 1}/{len(session.doc_ids)}{flags}"
-        title = session.review.gold.document.title
-        room = max(10, self.size.width - 2 - len(right) - 3) if self.size.width else 40
-        self.update(Content(f"{snippet(title, room):<{room}}   {right}"))
+        width = self.content_size.width or 118
+        right_part = Content(right).truncate(width, ellipsis=True)
+        room = width - right_part.cell_length - 3  # terminal cells: a CJK title takes two a character
+        title = Content(" ".join(session.review.gold.document.title.split()))
+        if room < 4:
+            self.update(right_part.pad_left(width - right_part.cell_length))
+            return
+        self.update(Content.assemble(title.truncate(room, ellipsis=True, pad=True), "   ", right_part))
 
     def on_resize(self) -> None:
         if getattr(self, "session", None) is not None:
@@ -71,21 +73,7 @@ class ReviewHeader(Static):
 class ReviewScreen(Screen):
     """Settle A's and B's disagreements into the gold, one key each."""
 
-    BINDINGS = [
-        _b("n", "step(1, True)", "Next", "next", "Go to the next unsettled disagreement"),
-        _b("N", "step(-1, True)", "Prev", "previous", "Go to the previous unsettled disagreement", show=False),
-        _b("tab", "step(1, False)", "Next any", "next_any", "Go to the next disagreement, settled or not", show=False),
-        _b("shift+tab", "step(-1, False)", "Prev any", "previous_any", "Go to the previous disagreement, settled or not", show=False),
-        _b("1", "take('a')", "Take A", "take_a", "Settle the current disagreement with A's side"),
-        _b("2", "take('b')", "Take B", "take_b", "Settle the current disagreement with B's side"),
-        _b("3", "take('both')", "Both", "take_both", "Settle the current disagreement keeping both sides"),
-        _b("4", "take('neither')", "Neither", "take_neither", "Settle the current disagreement keeping neither side"),
-        _b("5", "edit", "Edit", "edit", "Edit the gold by hand here (label the selection, delete a span) and settle"),
-        _b("u,ctrl+z", "undo", "Undo", "undo", "Take back the last decision"),
-        _b("right_square_bracket", "document(1)", "Next doc", "next_doc", "Open the next document", show=False),
-        _b("left_square_bracket", "document(-1)", "Prev doc", "previous_doc", "Open the previous document", show=False),
-        _b("question_mark", "app.help", "Help", "help", "Show the active keys"),
-    ]
+    BINDINGS = REVIEW_BINDINGS
     """
     | Key(s) | Id (review.*) | Does |
     | :- | :- | :- |
@@ -130,7 +118,7 @@ class ReviewScreen(Screen):
         with Horizontal(id="review-main"):
             yield ArticleView(self.session.review.gold, self.session.project.schema, id="review-article")
             yield ReviewPanel(id="review-panel")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def article(self) -> ArticleView:
