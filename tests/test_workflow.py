@@ -256,6 +256,9 @@ async def test_command_palette_offers_the_annotation_actions(project):
     async with app.run_test(size=SIZE) as pilot:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Link the span under the cursor to a source", "Undo the last edit", "Search the article"} <= titles
+        labels = sorted(t for t in titles if t.startswith("Label as "))  # one a label, by name; 5-9 have none
+        assert [t.split(" (")[0] for t in labels] == ["Label as allegation", "Label as claim", "Label as quote", "Label as source"]
+        assert not any("key is 5" in t or "key is 9" in t for t in titles)
 
 
 async def test_user_keymap_file_overrides_some_ids(project, tmp_path, monkeypatch):

@@ -66,11 +66,17 @@ class ReaderApp(KeyedApp):
         from reader.tui.catalog import bindings
 
         article = screen.query_one(ArticleView)
+        schema = self.project.schema
         for where, binding in bindings():
             target = {"main screen": screen, "article": article}.get(where)
             if target is None or binding.id.startswith("pick."):
                 continue
             title = binding.tooltip or binding.description
+            if binding.id.startswith("label."):  # named after the label its key applies; none: not offered
+                label = schema.label_for_key(binding.id.split(".", 1)[1])
+                if label is None:
+                    continue
+                title = f"Label as {label.name} (to the selection; with none, relabel the span under the cursor or mark the sentence)"
             yield SystemCommand(title, f"{binding.id} ({binding.key})", partial(target.run_action, binding.action))
 
 
