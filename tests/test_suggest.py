@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -16,7 +14,7 @@ from reader.core.schema import default_schema
 from reader.suggest.cues import Cues, load_cues
 from reader.suggest.rules import suggest, suggest_into
 from tests import reference_seed
-from tests.conftest import REPO, SEED_ID, make_project
+from tests.conftest import SEED_ID, make_project
 
 
 def found(text: str, cues: Cues | None = None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
