@@ -327,6 +327,29 @@ async def test_the_new_user_scenario_s_2_quit(project):
     assert spans(data) == [("quote", HEADLINE)]
 
 
+async def test_quitting_despite_a_failing_save_keeps_the_edits_in_the_journal(project, monkeypatch):
+    from reader.files.annotation_file import StoreError
+
+    app = create_app(project, "tester")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("s", "4")
+        store = app.session.saver.store
+
+        def failing(*_a, **_k):
+            raise StoreError("disk full", store.path("tester", SEED_ID))
+
+        monkeypatch.setattr(store, "save", failing)
+        await pilot.press("G", "s", "1", "escape")  # a second span, the claim of the last sentence
+        await pilot.press("ctrl+q")
+        messages = [n.message for n in app._notifications]
+        assert any("kept in its journal" in m for m in messages), messages
+        assert app.is_running  # the first ctrl+q only warns
+        await pilot.press("ctrl+q")
+    monkeypatch.undo()
+    reopened = project.store.load("tester", project.corpus.get(SEED_ID)).annotations
+    assert sorted(s.label for s in reopened.spans.values()) == ["claim", "source"]
+
+
 def suggested_project(root):
     from reader.core.annotations import DocAnnotations
     from reader.suggest.rules import suggest_into

@@ -110,6 +110,12 @@ class AutoSaver:
             waiting = self._pending is not None or self._busy
         return waiting or (self._journal is not None and self._journal.pending)
 
+    @property
+    def journaled(self) -> bool:
+        """Whether every edit not yet in the file is safe in the journal, so that quitting despite a
+        failing save loses none of them (they are replayed when the document is opened)."""
+        return self._journal is not None and self._unjournaled is None
+
     def request(self, annotations: Any) -> None:
         """Record an edit: in the journal, durably, before this returns (when there is one); in the file
         soon, on the saver's thread."""

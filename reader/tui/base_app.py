@@ -155,7 +155,12 @@ class KeyedApp(App):
     def _report_save(self, error: str | None) -> None:
         """Called from the autosave thread."""
         message = error or "Saved again after the failure; nothing was lost."
-        self.call_from_thread(self.notify, message, severity="error" if error else "information", timeout=6)
+        if not self.is_running:  # the app has quit (despite a failing save): nobody is left to tell
+            return
+        try:
+            self.call_from_thread(self.notify, message, severity="error" if error else "information", timeout=6)
+        except RuntimeError:  # the app has quit (despite a failing save): nobody is left to tell
+            pass
 
     _quit_anyway = False
 
@@ -163,9 +168,14 @@ class KeyedApp(App):
         session = self.session  # type: ignore[attr-defined]
         if not session.leave(timeout=5.0) and not self._quit_anyway:
             self._quit_anyway = True
-            error = session.saver.last_error if session.saver else "unknown error"
-            self.notify(f"Could not save ({error}). Press ctrl+q again to quit and lose {self.LOST}.",
-                        severity="error", timeout=15)
+            saver = session.saver
+            error = saver.last_error if saver else "unknown error"
+            if saver is not None and saver.journaled:
+                message = (f"Could not write the annotation file ({error}). The edits are kept in its "
+                           "journal and come back when the document is opened. Press ctrl+q again to quit.")
+            else:
+                message = f"Could not save ({error}). Press ctrl+q again to quit and lose {self.LOST}."
+            self.notify(message, severity="error", timeout=15)
             return
         self.exit()
 
