@@ -47,6 +47,7 @@ def test_taking_one_annotators_quote_in_pieces_puts_it_in_the_gold_in_pieces():
     (i,) = [n for n, d in enumerate(review.disagreements) if d.kind != "link" and d.a is not None and d.a.label == "quote"]
     review.settle(i, "a")
     assert quotes(review.gold) == [(FIRST, SECOND)]
+    assert review.choice(i) == "a"  # the gold's quote in pieces is A's, not B's over the whole stretch
 
 
 def test_three_annotators_agreeing_on_a_quote_in_pieces_give_a_gold_quote_in_those_pieces():

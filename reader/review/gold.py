@@ -54,13 +54,13 @@ class GoldReview:
         return self.gold.text
 
     def _index(self) -> tuple[dict[tuple, Span], dict[tuple, Relation]]:
-        """The gold's spans by (start, end, label) and links by (head id, tail id, label), rebuilt
+        """The gold's spans by `Unit.key` (extent and label, and the pieces of a span in fragments) and links by (head id, tail id, label), rebuilt
         only when the gold changed: the screen asks for every disagreement's state on each redraw."""
         cached = self.__dict__.get("_cached_index")
         if cached is None or cached[0] != (id(self.gold), self.gold.version):
             spans: dict[tuple, Span] = {}
             for span in self.gold.sorted_spans():
-                spans.setdefault((span.start, span.end, span.label), span)
+                spans.setdefault(Unit(span.start, span.end, span.label, fragments=span.fragments).key, span)
             links = {(r.head, r.tail, r.label): r for r in self.gold.relations.values()}
             cached = ((id(self.gold), self.gold.version), spans, links)
             self.__dict__["_cached_index"] = cached
