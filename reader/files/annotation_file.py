@@ -37,6 +37,10 @@ record is encoded again only when it changed, so a save of a book with 20,000 sp
 costs that edit plus copying the file out (TinyDB opens the file as its own; a test says so). The
 cursor is not written: it is the annotator's place, not their work, and lives in the store's
 per-user state file.
+
+At about 540 lines the module is over the house's 500: reading, checking and writing the records
+stay together on purpose, since keeping one set of rules for the file in one place is its reason
+to exist (the byte-level writing is already apart, in `files.table_text` and `files.readable_json`).
 """
 
 from __future__ import annotations
