@@ -71,3 +71,15 @@ def test_reader_suggest_offers_a_split_quote_as_one_ghost_in_fragments_and_accep
     quote = accept(ann, ghost.id, with_sources=True)
     assert quote.fragment_texts == ("We will appeal,", "and we will win.")
     assert [ann.spans[r.tail].text for r in ann.relations_of(quote.id)] == ["Sarah Connor"]
+
+
+def test_a_models_quote_in_pieces_stays_in_pieces_when_put_among_the_suggestions():
+    from reader.suggest.rules import Suggestions, put_suggestions
+
+    text = '"We will appeal," Sarah Connor said, "and we will win."'
+    first, second = "We will appeal,", "and we will win."
+    pieces = ((text.index(first), text.index(first) + len(first)), (text.index(second), text.index(second) + len(second)))
+    ann = DocAnnotations(Document("d", text), default_schema())
+    quote = Span("g1", pieces[0][0], pieces[1][1], "quote", text[pieces[0][0]:pieces[1][1]], fragments=pieces)
+    put_suggestions(ann, Suggestions([quote], []))
+    assert [g.fragments for g in ann.suggested_spans] == [pieces]

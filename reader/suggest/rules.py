@@ -287,13 +287,18 @@ class SuggestReport:
 
 
 def suggest_into(ann: DocAnnotations, cues: Cues | None = None) -> SuggestReport:
-    """Replace `ann`'s pending suggestions with fresh ones, never over the annotator's own spans.
+    """Replace `ann`'s pending suggestions with fresh ones from the rules (see `put_suggestions`)."""
+    return put_suggestions(ann, suggest(ann.document, cues, ann.schema))
+
+
+def put_suggestions(ann: DocAnnotations, found: Suggestions) -> SuggestReport:
+    """Replace `ann`'s pending suggestions with `found` (the rules' or a trained model's), never over
+    the annotator's own spans.
 
     A suggestion at the extent of an existing span, or overlapping an existing span of its label, is
     left out (the annotator has decided that one); its suggested links then go to that span instead,
     unless it has such a link already. Real spans and links are not touched.
     """
-    found = suggest(ann.document, cues, ann.schema)
     existing = sorted(ann.spans.values(), key=lambda s: (s.start, s.end))
     extents = {(s.start, s.end) for s in existing}
     by_label: dict[str, tuple[list[int], list[int], list[Span]]] = {}

@@ -11,18 +11,14 @@ model most. A dot file, like the locks and the review records, so nothing takes 
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from reader.core.annotations import DocAnnotations
-from reader.core.model import Relation, Span
 from reader.core.progress import track
 from reader.files.project import Project
 from reader.files.uncertainty import save_uncertainty
 from reader.suggest.cues import load_cues
-from reader.suggest.pending import forget_accepted
-from reader.suggest.rules import Suggestions, SuggestReport, suggest_into
+from reader.suggest.rules import SuggestReport, put_suggestions, suggest_into
 
 
 
@@ -72,55 +68,3 @@ def suggest_documents(project: Project, annotator: str, doc_ids: list[str] | Non
     finally:
         if uncertain and trained is not None:
             save_uncertainty(store.root / annotator, trained.name, uncertain)
-
-
-def put_suggestions(ann: DocAnnotations, found: Suggestions) -> SuggestReport:
-    """Replace `ann`'s pending suggestions with `found`, never over the annotator's own spans: the
-    policy of `rules.suggest_into` for suggestions made elsewhere (a model's). A suggestion at the
-    extent of an existing span, or overlapping an existing span of its label, is left out and its
-    links go to that span, unless it is attributed already; real spans and links are not touched."""
-    existing = sorted(ann.spans.values(), key=lambda s: (s.start, s.end))
-    extents = {(s.start, s.end) for s in existing}
-    by_label: dict[str, tuple[list[int], list[int], list[Span]]] = {}
-    for s in existing:
-        starts, maxends, spans = by_label.setdefault(s.label, ([], [], []))
-        starts.append(s.start)
-        maxends.append(max(s.end, maxends[-1] if maxends else 0))
-        spans.append(s)
-
-    def same_label_overlap(g: Span) -> Span | None:
-        starts, maxends, spans = by_label.get(g.label, ([], [], []))
-        j = bisect.bisect_left(starts, g.end) - 1
-        while j >= 0 and maxends[j] > g.start:
-            if spans[j].end > g.start:
-                return spans[j]
-            j -= 1
-        return None
-
-    report = SuggestReport(ann.document.id)
-    kept: list[Span] = []
-    to: dict[str, str | None] = {}
-    for g in found.spans:
-        hit = same_label_overlap(g)
-        if hit is not None or (g.start, g.end) in extents:
-            to[g.id] = hit.id if hit is not None else None
-            report.skipped += 1
-            continue
-        new = Span(f"g{len(kept) + 1}", g.start, g.end, g.label, g.text, dict(g.attrs), g.note)
-        to[g.id] = new.id
-        kept.append(new)
-        report.counts[new.label] = report.counts.get(new.label, 0) + 1
-    rels: list[Relation] = []
-    seen: set[tuple[str, str]] = set()
-    for r in found.relations:
-        head, tail = to.get(r.head), to.get(r.tail)
-        if head is None or tail is None or (head, tail) in seen:
-            continue
-        if head in ann.spans and any(x.head == head and x.label == r.label for x in ann.relations.values()):
-            continue
-        seen.add((head, tail))
-        rels.append(Relation(f"gr{len(rels) + 1}", head, tail, r.label))
-    forget_accepted(ann)
-    ann.set_suggestions(kept, rels)
-    report.links = len(rels)
-    return report
