@@ -114,7 +114,8 @@ class Claims:
                 if w.lower() in complementisers:
                     return (te, se)
             particles = cues.separable.get(self.text[attr.cue_start:attr.cue_end].lower(), ())
-            skip = next((n + 1 for n, t in enumerate(after[:24]) if t[2].lower() in particles), 0)
+            skip = next((n + 1 for n, t in enumerate(after[:24]) if t[2].lower() in particles and (
+                n + 1 == len(after) or not self.names.is_word(after[n + 1][2]))), 0)  # "mit," not "auf Zivilisten"
             for n, (ts, te, w) in enumerate(after[skip:skip + 16], skip):
                 if w in ",:":
                     rest = after[n + 1 :]
@@ -184,6 +185,13 @@ class Claims:
                 if words and words[-1].lower().strip(",") in self.cues.coordinators:
                     end = self.layout.trim(start, m.start() - len(words[-1]) - 1, ",;")[1]
                     break
+        i = bisect.bisect_left(self.layout.quote_opens, start)
+        while i < len(self.layout.quotes) and self.layout.quote_opens[i] < end:
+            lead = self.text[start:self.layout.quote_opens[i]].rstrip()
+            if lead.endswith(":") and len(lead) > 1:  # "sagte, dass A: „...“": the quote is its own span
+                end = self.layout.trim(start, start + len(lead) - 1, ".!?;:,")[1]
+                break
+            i += 1
         if end - start < 8 or len(self.text[start:end].split()) < 3:
             return None
         first = self.text[start]

@@ -107,6 +107,7 @@ class LanguageCues:
         self.complementisers = _words(data.get("complementisers"))
         self.particles = _words(data.get("verb_particles"))
         self.auxiliaries = _words(data.get("auxiliaries"))
+        self.infinitive_markers = _words(data.get("infinitive_markers"))
         self.coordinators = _words(data.get("coordinators"))
         self.position_zero = _words(data.get("position_zero"))
         self.passive = _words(data.get("passive_auxiliaries"))

@@ -25,7 +25,7 @@ Token = tuple[int, int, str]
 """(start, end, text) of one word."""
 
 _LAST_WORD = regex.compile(r"[\p{L}]+$")
-_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 """How a German adjective before its noun ends (kanadischen, neue, ersten)."""
 
 
@@ -93,7 +93,7 @@ class Names:
         adjective before a noun ("kanadischen Ermittler") or a connector ("Ministerium für")."""
         if not self.capitalised or capital(w) or w.lower() in self.cues.connectors:
             return False
-        return not (got and got[-1][2][:1].isupper() and w.endswith(_ADJECTIVE_ENDINGS))
+        return not (got and got[-1][2][:1].isupper() and w.endswith(ADJECTIVE_ENDINGS))
 
     def _genitive_back(self, toks: list[Token], i: int, got: list[Token]) -> bool:
         """ "Sprecher der Polizei": an article after a noun, before the name, opens a genitive."""
@@ -162,7 +162,7 @@ class Names:
             if self.capitalised and got and w[0].isdigit() and i + 1 < len(toks) and toks[i + 1][2][:1].isupper():
                 break  # "laut der Netzzeitung 40 Menschen": the number starts the statement
             if self.capitalised and not capital(w) and lw not in cues.connectors and not (
-                w.endswith(_ADJECTIVE_ENDINGS) and i + 1 < len(toks) and toks[i + 1][2][:1].isupper()
+                w.endswith(ADJECTIVE_ENDINGS) and i + 1 < len(toks) and toks[i + 1][2][:1].isupper()
             ):
                 break  # German: the lowercase verb after the name
             if lw in cues.stop and not (

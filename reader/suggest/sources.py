@@ -100,10 +100,20 @@ class Sources:
             return None  # "$5 per share": not "Per a report, ..."
         if cue in cues.separable and cue not in cues.reporting and not self.v2.particle_follows(after, cues.separable[cue]):
             return None  # "gab es keine": not "gab ... bekannt"
+        if before and before[-1][2].lower() in cues.infinitive_markers and kind in ("reporting", "that", "quote"):
+            return None  # "hätte das Dekret zu bestätigen": an infinitive reports nothing
+        if cues.on("verb_second") and kind in ("reporting", "that", "quote") and after and after[0][2].lower() in cues.passive:
+            return None  # "..., der wegen Befehlsverweigerung verurteilt worden war": a passive, nobody speaks
         if kind == "self":  # "Demnach ...": the cue names the source it refers to
             if before and names.is_word(before[-1][2]):
                 return None
-            attr = Attribution(cs, ce, kind, si, (cs, ce), None, True, cs)
+            source = (cs, ce)
+            if before and before[-1][2] == "," and len(before) > 1:  # "Berichte, wonach ...": the reports
+                closing = any(before[-2][2] in c for c in cues.closers.values())
+                np = names.quoted_name_before(before, len(before) - 2) if closing else names.np_back(before, len(before) - 2)[0]
+                if np and not (len(np) == 1 and np[0][2].lower() in cues.pronouns):
+                    source = (np[0][0], np[-1][1])
+            attr = Attribution(cs, ce, kind, si, source, None, True, cs)
             if cues.on("indirect"):
                 attr.content = self.claims.statement(attr, True, None, after, ss, se)
             return attr

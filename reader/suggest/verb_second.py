@@ -13,7 +13,7 @@ It is used only when the language's `verb_second` rule is on.
 
 from __future__ import annotations
 
-from reader.suggest.names import Names, Token
+from reader.suggest.names import ADJECTIVE_ENDINGS, Names, Token
 
 Found = tuple[list[Token], "int | None", bool]
 """(the speaker's words, the offset of a comma before them, whether to look after the verb instead)."""
@@ -39,13 +39,54 @@ class VerbSecond:
         """Index of the first word of the clause the cue ends (after a comma, colon, bracket or quotation mark)."""
         cues = self.cues
         c = len(before)
-        while c > 0 and (before[c - 1][2] not in ",;:()" and before[c - 1][2] not in cues.closers or (
-            before[c - 1][2] == ":" and c > 1 and before[c - 2][2].isdigit()  # "Um 10:05 Uhr"
-        )):
+        while c > 0:
+            if before[c - 1][2] == ")" or self._closing(before[c - 1][2]):
+                k = self._group_open(before, c - 1)
+                if k is not None:  # "Thomas de Maizière (CDU) hat", "die Zeitschrift „Jungle World“ hatte"
+                    c = k
+                    continue
+            if (before[c - 1][2] in ",;:()" or before[c - 1][2] in cues.closers) and not (
+                before[c - 1][2] == ":" and c > 1 and before[c - 2][2].isdigit()  # "Um 10:05 Uhr"
+            ):
+                break
             c -= 1
         while c < len(before) - 1 and before[c][2].lower() in cues.position_zero:
             c += 1  # "Aber Zeitungen berichteten, ...": the conjunction stands before the clause
         return c
+
+    def _closing(self, w: str) -> bool:
+        return any(w in closing for closing in self.cues.closers.values())
+
+    def _group_open(self, before: list[Token], j: int) -> int | None:
+        """Where a parenthesis or a quoted name inside the writer's phrase opens, that before[j]
+        closes: "(CDU)", "„Jungle World“" after a word; None for a quotation or a bracket that
+        opens the clause."""
+        opening = "(" if before[j][2] == ")" else None
+        k = j - 1
+        while k >= 0 and j - k <= 8 and self.names.is_word(before[k][2]) and before[k][2] != opening:
+            k -= 1
+        if k < 1 or k == j - 1 or not self.names.is_word(before[k - 1][2]):
+            return None
+        if opening is not None:
+            return k if before[k][2] == "(" else None
+        return k if before[k][2] in self.cues.closers and before[j][2] in self.cues.closers[before[k][2]] else None
+
+    def _before_auxiliary(self, before: list[Token], i: int) -> tuple[list[Token], int]:
+        """The phrase that ends before the auxiliary before[i], past a parenthesis ("Thomas de
+        Maizière (CDU) hat") and with a quoted name ("die Zeitschrift „Jungle World“ hatte"), and
+        the index of the token before it."""
+        j = i - 1
+        if j >= 0 and before[j][2] == ")":
+            k = self._group_open(before, j)
+            if k is not None:
+                j = k - 1
+        if j >= 0 and self._closing(before[j][2]):
+            k = self._group_open(before, j)
+            if k is None:
+                return [], j
+            head, k2 = self.names.np_back(before, k - 1)
+            return head + before[k : j + 1], k2
+        return self.names.np_back(before, j)
 
     def _extend(self, before: list[Token], np: list[Token], k: int, opens) -> tuple[list[Token], int]:
         """ "Ein Regierungssprecher in Berlin sagte": a prepositional phrase inside the speaker's name."""
@@ -82,8 +123,10 @@ class VerbSecond:
         np, k = self._extend(before, np, k, opens_clause)
         if opens_clause(np, k):
             return np, comma_before, False
-        if 0 < c < len(before) and before[c][2].lower() in cues.relative_pronouns and not (
+        if 0 < c < len(before) and before[c - 1][2] == "," and before[c][2].lower() in cues.relative_pronouns and not (
             c + 1 < len(before) and names.capital(before[c + 1][2])
+        ) and not (  # "..., das gesamte Kabinett hätte": an article, its adjective and noun
+            c + 2 < len(before) and before[c + 1][2].endswith(ADJECTIVE_ENDINGS) and names.capital(before[c + 2][2])
         ):  # "..., die von Erschütterungen sprachen": the relative pronoun speaks
             return [before[c]], None, False
         w = next((i for i in (c, c + 1) if i < len(before) and before[i][2].lower() in cues.clause_words), None)
@@ -94,7 +137,11 @@ class VerbSecond:
                 return subject, comma, False
         for i in range(len(before) - 2, c - 1, -1):
             if before[i][2].lower() in cues.auxiliaries:  # "Die Partei hat sich zuversichtlich geäußert"
-                subject, k2 = names.np_back(before, i - 1)
+                if i == c and i > 0 and before[i - 1][2] == ",":  # "X, Sprecher der Y, hat ... gesagt"
+                    subject, comma = names.apposition(before, i - 1)
+                    if subject and subject[0][2].lower() not in cues.not_subjects:
+                        return subject, comma, False
+                subject, k2 = self._before_auxiliary(before, i)
                 subject, k2 = self._extend(before, subject, k2, opens_clause)
                 if opens_clause(subject, k2):
                     return subject, None, False
