@@ -10,7 +10,8 @@ fragments is one line: its fragments' texts joined by " … ", and a broken bar 
 its label's colour at the margin says it is in pieces.
 
 Suggestions (`reader suggest`'s ghosts) are not spans yet: the title counts them beside the spans,
-and a line under it names the one under the cursor, with its sources and the keys that decide it.
+and a line under it names the one under the cursor, with its sources, its note (a trained model's
+confidence, or the rule that found it) and the keys that decide it.
 """
 
 from __future__ import annotations
@@ -232,7 +233,8 @@ class TagPanel(Vertical):
         self.query_one(SpanList).refresh_spans()
 
     def show_suggestion(self, ghost: Span | None, sources: list[str] = ()) -> None:
-        """Name the suggestion under the cursor (None: there is none, the line goes)."""
+        """Name the suggestion under the cursor (None: there is none, the line goes), with its note: a
+        trained model's confidence in it, or the rule that found it."""
         line = self.query_one("#suggestion-here", Static)
         line.display = ghost is not None
         if ghost is None:
@@ -242,4 +244,10 @@ class TagPanel(Vertical):
         head = f"suggested {ghost.label}: " + snippet(ghost.text, 24)
         if sources:
             head += " ← " + ", ".join(snippet(s, 18) for s in sources)
-        line.update(Content.styled("▌", colour) + Content(head + "\n  y accepts · X rejects · A all"))
+        body = Content.styled("▌", colour) + Content(head)
+        note = ghost.note.removeprefix("suggested: ").strip()  # the rules' notes say it again
+        if note:  # a model's confidence ("model de: 0.83; source 'HRW' 0.71") or the rule that found it
+            room = self.content_region.width - 6  # the line's padding, indent and brackets (the line may
+            # have been hidden until now, so its own width is not laid out yet; the panel's is)
+            body += Content("\n  (" + snippet(note, room if room > 8 else 60) + ")")
+        line.update(body + Content("\n  y accepts · X rejects · A all"))
