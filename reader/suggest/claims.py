@@ -25,6 +25,7 @@ import regex
 
 from reader.suggest.layout import Layout
 from reader.suggest.names import Names, Token
+from reader.suggest.verb_second import VerbSecond
 
 if TYPE_CHECKING:
     from reader.suggest.sources import Attribution
@@ -45,6 +46,7 @@ class Claims:
         self.names = names
         self.text = layout.text
         self.cues = layout.cues
+        self.v2 = VerbSecond(names)
 
     def statement(self, attr: Attribution, inverted: bool, comma_before: int | None,
                   after: list[Token], ss: int, se: int) -> tuple[int, int] | None:
@@ -227,13 +229,38 @@ class Claims:
             if not any(w in cues.subjunctive for w in words):
                 continue
             speaker = self._speaker_before(si, by_sentence)
-            if speaker is None and not any(w in cues.subjunctive_strong for w in words):
+            strong = any(w in cues.subjunctive_strong for w in words)
+            if speaker is None and strong and si > 0 and si - 1 not in attributed:
+                speaker = self._subject_before(si, by_sentence)
+            if speaker is None and not strong:
                 continue
             start, end = layout.trim(start, end, ".!?;:,")
             out.append((start, end, speaker))
             if speaker is not None:
                 by_sentence[si] = speaker
         return out
+
+    def _subject_before(self, si: int, by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+        """The subject of the sentence before, in the same paragraph and without a quotation, when
+        it names somebody who speaks ("Larson gab sich optimistisch. Man sei ..."; `Names.speaker_like`,
+        or a name that speaks elsewhere in the text)."""
+        layout = self.layout
+        ps, pe = layout.sentence_bounds(si - 1)
+        if layout.paragraph_of(ps) != layout.paragraph_of(layout.sent_starts[si]):
+            return None
+        i = bisect.bisect_left(layout.quote_opens, ps)
+        if i < len(layout.quotes) and layout.quote_opens[i] < pe:
+            return None
+        toks = self.names.tokens(ps, pe)
+        if not toks or not self.names.is_word(toks[0][2]):
+            return None
+        np = self.v2.colon_subject(toks)
+        if not np or np[0][2].lower() in self.cues.relative_pronouns:
+            return None
+        known = {self.text[s:e].split()[-1].lower() for s, e in by_sentence.values() if e > s}
+        if self.names.speaker_like(np) or np[-1][2].lower() in known:
+            return np[0][0], np[-1][1]
+        return None
 
     def _speaker_before(self, si: int, by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
         layout, text = self.layout, self.text

@@ -139,6 +139,8 @@ class LanguageCues:
         self.not_clause = _words(data.get("not_clause_starters"))
         self.clause_phrases = _phrase_pattern(data.get("clause_phrases"))
         self.person_titles = _words(data.get("person_titles"))
+        self.title_endings = tuple(sorted(self.person_titles))
+        """Where nouns compound (German), a word ending in a title names a person: "Regierungssprecher"."""
         self.accusation_words = _words(data.get("accusations"))
         self.abbreviations = _words(data.get("abbreviations"))
         self.ordinal_words = _words(data.get("ordinal_words"))

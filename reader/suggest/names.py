@@ -178,6 +178,18 @@ class Names:
         """A name: every word capitalised, but for connectors inside it (Ministry of Justice)."""
         return all(w[0].isupper() or w[0].isdigit() or w.lower() in self.cues.connectors for _s, _e, w in toks)
 
+    def speaker_like(self, toks: list[Token]) -> bool:
+        """A phrase that names who may speak: a pronoun, a body ("Polizei", "Bundesregierung",
+        "CDU") or a person by a title ("Innenminister", "Sprecherin")."""
+        words = [w.lower() for _s, _e, w in toks]
+        if len(words) == 1 and words[0] in self.cues.pronouns:
+            return True
+        if any(w in self.cues.group_words or w.endswith(self.cues.group_suffixes or ("\0",)) for w in words):
+            return True
+        if any(w.endswith(self.cues.title_endings) for w in words if self.cues.title_endings):
+            return True
+        return any(len(w) > 1 and w.isupper() and w.isalpha() for _s, _e, w in toks)
+
     def is_group(self, toks: list[Token]) -> bool:
         """A body or several people ("they"), not one person ("he", "she")."""
         words = [w for _s, _e, w in toks]

@@ -254,6 +254,10 @@ class Sources:
             return any(w.lower().endswith(n) for _s, _e, w in np for n in nouns)
 
         np = names.np_forward(after, 0)
+        cut = next((n for n, t in enumerate(np) if has_noun([t])), None)
+        if cut is not None and cut + 1 < len(np) and np[cut + 1][2][:1].islower() \
+                and np[cut + 1][2].lower() not in self.cues.genitive | self.cues.connectors:
+            np = np[: cut + 1]  # "nach Medienberichten weitere Teilnehmer": the reports, not who follows
         if np and has_noun(np):
             start = next(t[0] for t in after if t[0] >= ce)  # the article too: "nach den Angaben"
             return self._attribution_with(cs, ce, "according", si, (start, np[-1][1]), np, after, ss, se)

@@ -145,7 +145,7 @@ class VerbSecond:
                 subject, k2 = self._extend(before, subject, k2, opens_clause)
                 if opens_clause(subject, k2):
                     return subject, None, False
-                subject = names.np_forward(before[: len(before) - 1], i + 1)
+                subject = names.np_forward(before[: len(before) - 1], i + 1) or names.np_forward(before, i + 1)
                 if subject and before[i + 1][2].lower() not in cues.not_subjects:
                     return subject, None, False
                 break
