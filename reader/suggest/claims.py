@@ -79,6 +79,9 @@ class Claims:
                 span = (attr.cue_end, se)  # "Der Polizei zufolge wurden ..."
         elif attr.kind == "self":
             span = (attr.cue_end, se)  # "Demnach habe ..."
+            if not at_start:  # "ein Bericht, wonach A sei, wurde ...": the clause ends at its verb and a comma
+                end = next((t[0] for n, t in enumerate(after) if n > 1 and t[2] == "," and after[n - 1][2][:1].islower()), None)
+                span = (attr.cue_end, end if end is not None else se)
         elif attr.kind == "tag":
             span = (ss, comma_before) if comma_before is not None else None
         elif inverted and (comma_before is not None or not cues.on("verb_second")):
