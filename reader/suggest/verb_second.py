@@ -54,6 +54,12 @@ class VerbSecond:
             c += 1  # "Aber Zeitungen berichteten, ...": the conjunction stands before the clause
         return c
 
+    def _adverb(self, w: str) -> bool:
+        """A capitalised adverb at a sentence's start ("Offiziell", "Monatelang"), by its ending; a
+        word only a little longer than its ending may be a name ("Lang")."""
+        lw = w.lower()
+        return any(lw.endswith(e) and len(lw) > len(e) + 3 for e in self.cues.adverb_endings)
+
     def _closing(self, w: str) -> bool:
         return any(w in closing for closing in self.cues.closers.values())
 
@@ -113,8 +119,8 @@ class VerbSecond:
             first = next((i for i, t in enumerate(before) if phrase and t[0] == phrase[0][0]), 0)
             if first > 0 and before[first - 1][2].lower() in cues.object_articles:
                 return False  # "Den Schaden schätzt die Polizei auf ...": an object, not the speaker
-            if len(phrase) == 1 and k < c and phrase[0][2].lower().endswith(cues.adverb_endings):
-                return False  # "Offiziell geht die Regierung davon aus": a capitalised adverb
+            if phrase and k < c and self._adverb(phrase[0][2]) and (len(phrase) == 1 or phrase[1][2].lower() in cues.prepositions):
+                return False  # "Offiziell geht die Regierung davon aus", "Stellvertretend für die EU empfahl X"
             return bool(phrase) and phrase[0][2].lower() not in cues.not_subjects and (
                 k < c or (k == c and before[k][2].lower() in cues.clause_words | cues.articles)
                 or (k == c - 1 and before[k][2] == ",")
