@@ -177,3 +177,20 @@ def test_evaluate_mistakes_are_one_line_and_status_2(vote, capsys, words, messag
     assert code == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
     assert files_of(vote.path) == before
+
+
+def test_a_quote_in_fragments_is_scored_piece_by_piece_with_its_link():
+    # "A," she said, "B."  The annotator's quote is one span in two fragments, linked to "she";
+    # the suggestions give the two pieces as two ghosts, each linked to "she".
+    reference = side([{"id": "q", "start": 0, "end": 30, "label": "quote", "fragments": [[0, 10], [20, 30]]},
+                      span("s", 12, 15, "source")], [link("q", "s")])
+    pieces = side([span("g1", 0, 10, "quote"), span("g2", 20, 30, "quote"), span("g3", 12, 15, "source")],
+                  [link("g1", "g3"), link("g2", "g3")])
+    f = score_document("d", reference, pieces).figures()
+    assert (f["per_label"]["quote"]["reference"], f["per_label"]["quote"]["overlap_matches"]) == (2, 2)
+    assert f["per_label"]["quote"]["overlap_precision"] == 1.0
+    assert (f["links"]["reference"], f["links"]["f1"]) == (2, 1.0)
+    # one ghost over the whole stretch finds one piece of two, and the gap between is not the quote
+    whole = side([span("g1", 0, 30, "quote"), span("g3", 12, 15, "source")], [link("g1", "g3")])
+    f = score_document("d", reference, whole).figures()
+    assert f["per_label"]["quote"]["overlap_recall"] == 0.5

@@ -26,8 +26,11 @@ the suggestions). The figures, all summed over documents before dividing (never 
 - direct quotes: the share of the annotator's quotes (kind `direct`, or no kind) that a suggested
   quote overlaps.
 
-Spans of labels not scored (the German corpus's `cue`) and links touching them are left out and
-counted under `ignored`. A figure with nothing to measure is None (`null`, `-`), as in `reader diff`.
+A span in fragments (a quote interrupted by "she said") is scored piece by piece, on both sides,
+and its links as links of each piece: that is how the suggestions give such a quote (one ghost a
+piece) and how corpora such as de-quotes annotate it, so a quote found in its two pieces counts
+twice found, not once found and once wrong. Spans of labels not scored (the German corpus's `cue`)
+and links touching them are left out and counted under `ignored`. A figure with nothing to measure is None (`null`, `-`), as in `reader diff`.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def side(spans: Iterable[Any], relations: Iterable[Any] = (), labels: Sequence[s
     """Spans (objects or mappings with id, start, end, label[, attrs]) and relations (head, tail[,
     label]: span ids) as a `Side`; spans of other labels and their links are counted as ignored."""
     wanted = set(labels)
-    units: dict[str, Unit] = {}
+    units: dict[str, list[Unit]] = {}
     direct: list[Unit] = []
     ignored: Counter = Counter()
     for n, s in enumerate(spans):
@@ -78,18 +81,20 @@ def side(spans: Iterable[Any], relations: Iterable[Any] = (), labels: Sequence[s
             ignored[label] += 1
             continue
         sid = str(_get(s, "id", "") or f"#{n}")
-        unit = Unit(int(_get(s, "start")), int(_get(s, "end")), label, sid)
-        units[sid] = unit
+        pieces = [tuple(f) for f in (_get(s, "fragments") or ())] or [(_get(s, "start"), _get(s, "end"))]
+        units[sid] = [Unit(int(a), int(b), label, sid if len(pieces) == 1 else f"{sid}/{k}")
+                      for k, (a, b) in enumerate(pieces, 1)]
         if label == "quote" and (_get(s, "attrs") or {}).get("kind", "direct") == "direct":
-            direct.append(unit)
+            direct.extend(units[sid])
     links = []
     for r in relations:
-        head, tail = units.get(str(_get(r, "head"))), units.get(str(_get(r, "tail")))
-        if head is None or tail is None:
+        heads, tails = units.get(str(_get(r, "head"))), units.get(str(_get(r, "tail")))
+        if heads is None or tails is None:
             ignored["links"] += 1
             continue
-        links.append(Link(head, tail, str(_get(r, "label") or "attributed_to"), str(_get(r, "id", ""))))
-    return Side(sorted(units.values()), links, direct, ignored)
+        links.extend(Link(head, tail, str(_get(r, "label") or "attributed_to"), str(_get(r, "id", "")))
+                     for head in heads for tail in tails)
+    return Side(sorted(u for pieces in units.values() for u in pieces), links, direct, ignored)
 
 
 # --------------------------------------------------------------------------- one document
