@@ -56,7 +56,14 @@ def corpus() -> Path:
     raise SystemExit("de-quotes (train.jsonl, dev.jsonl) not found in ../shared/corpora or /work/shared/corpora")
 
 
+REFERENCE_RULES = "rules:\n  pronoun_sources: true\n  numeric_claims: false\n"
+"""The reference's conventions, as a project following it sets them in annotations/suggest.yaml (the
+same as suggest_bench's): a pronoun speaker is a source, the writer's own statements are no claims."""
+
+
 def build(root: Path, data: Path) -> Project:
+    (root / "annotations").mkdir(parents=True, exist_ok=True)
+    (root / "annotations" / "suggest.yaml").write_text(REFERENCE_RULES, "utf-8")
     for split, annotator in (("train", "ref"), ("dev", "dev")):
         with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
             code = reader_main(["--project", str(root), "import", str(data / f"{split}.jsonl"), "--format", "jsonl",

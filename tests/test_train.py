@@ -205,3 +205,53 @@ def test_training_without_documents_is_a_one_line_error(tmp_path: Path, capsys):
     annotate(project, "zed", "a", [], done=False)
     assert main(["--project", str(project.path), "train", "--annotator", "zed", "--done-only"]) == 2
     assert "no documents marked done" in capsys.readouterr().err
+
+
+def test_a_quote_in_fragments_is_learned_as_its_pieces_not_the_words_between():
+    from reader.core.model import Relation, Span
+    from reader.suggest.features import Lexicon, featurize, tags_for
+    from reader.suggest.training import in_pieces
+
+    text = "„Wir bleiben“, sagte Anna Berg, „bis zum Ende.“"
+    a, b = text.index("„Wir"), text.index("“,") + 1
+    c, d = text.index("„bis"), len(text)
+    s0, s1 = text.index("Anna"), text.index(", „bis")
+    quote = Span("q", a, d, "quote", text[a:d], fragments=((a, b), (c, d)))
+    source = Span("s", s0, s1, "source", text[s0:s1])
+    spans, relations = in_pieces(text, [quote, source], [Relation("r", "q", "s")])
+    assert sorted((s.start, s.end, s.label) for s in spans) == [(a, b, "quote"), (s0, s1, "source"), (c, d, "quote")]
+    assert sorted((r.head, r.tail) for r in relations) == [("q/1", "s"), ("q/2", "s")]
+    para = featurize(text, Lexicon()).paragraphs[0]
+    tags = tags_for(para, spans, "quote")
+    inside = {text[x:y] for (x, y), t in zip(para.tokens, tags) if t != "O"}
+    assert "Wir" in inside and "Ende" in inside
+    assert not inside & {"sagte", "Anna", "Berg"}
+
+
+def test_the_link_model_can_follow_the_rules_links_over_the_nearest_source():
+    from reader.suggest.features import Lexicon, featurize
+    from reader.suggest.linker import Extent, LinkModel
+
+    text = "Anna Berg sagte, Peter Maier habe recht."
+    anna, peter = Extent(0, 9, "source"), Extent(17, 28, "source")
+    claim = Extent(17, 39, "claim")
+    doc = featurize(text, Lexicon())
+    model = LinkModel({"rule_link": 4.0, "order=inside": 1.0}, -2.0, threshold=0.2)
+    assert [(ci, si) for ci, si, _ in model.link(doc, Lexicon(), [claim], [anna, peter])] == [(0, 1)]  # "inside" wins
+    ruled = model.link(doc, Lexicon(), [claim], [anna, peter], rule_links=[(claim, anna)])
+    assert [(ci, si) for ci, si, _ in ruled] == [(0, 0)]
+
+
+def test_a_label_the_rules_do_better_keeps_only_the_rules_spans():
+    from reader.core.model import Span
+    from reader.suggest.tagger import Tagged
+    from reader.suggest.trained import merge
+
+    rules = [Span("g1", 0, 10, "claim", "x" * 10), Span("g2", 20, 25, "quote", "x" * 5)]
+    found = {"claim": [Tagged(30, 40, "claim", 0.9)], "source": [Tagged(12, 15, "source", 0.8)]}
+    both = merge(rules, found, {"quote", "claim"})
+    assert [(m.extent.start, m.extent.label, m.origin) for m in both] == [
+        (0, "claim", "rules"), (12, "source", "model"), (20, "quote", "rules"), (30, "claim", "model")]
+    alone = merge(rules, found, {"quote", "claim"}, rules_only=frozenset({"claim"}))
+    assert [(m.extent.start, m.extent.label, m.origin) for m in alone] == [
+        (0, "claim", "rules"), (12, "source", "model"), (20, "quote", "rules")]

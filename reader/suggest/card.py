@@ -190,10 +190,12 @@ def card_text(info: dict[str, Any]) -> str:
         "",
         "One CRF per label over the tokens of each paragraph (features: the words and their window, cue words "
         "of the rules and of this project's annotations, quotation marks and the position in a quotation, "
-        "sentence position, the rules' own suggestions); a logistic regression over (content, source) pairs "
-        "for the links. The rules' quotes are kept as they are and the model's spans added where they overlap "
+        "sentence position, how far the rules' nearest quote or claim is, the rules' own suggestions); a "
+        "logistic regression over (content, source) pairs for the links, which knows the pairs the rules "
+        "linked. The rules' quotes are kept as they are and the model's spans added where they overlap "
         "no kept rule span of their label; rule spans of other labels kept: "
-        + (", ".join(sorted(set(info["rule_labels"]) - {"quote"})) or "none") + ". "
+        + (", ".join(sorted(set(info["rule_labels"]) - {"quote"})) or "none") + "; labels left to the rules "
+        "alone (they scored better without the model): " + (", ".join(info.get("rules_only_labels") or ()) or "none") + ". "
         f"Link threshold {info['link_threshold']}; model sources linked to nothing are "
         + ("left out" if info["drop_unlinked_sources"] else "kept") + ".",
         "",

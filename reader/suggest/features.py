@@ -18,6 +18,9 @@ splitter, `core.text.Segmenter`):
   quotation the rules found (first, inside, last; marks just before and after), since a content
   span starts and ends at them;
 - sentence and paragraph position: first or last token, the sentence holds a cue or a mark;
+- how far the rules' nearest quote or claim is, before and after, in the sentence or beyond, and
+  whether a cue word lies between (a source stands next to what it says: measured on de-quotes dev,
+  +0.01 source F1);
 - the rules' own suggestions (a token inside a suggested source, claim or quote), so the model can
   learn where the rules are right for this project and where they are not.
 
@@ -245,6 +248,7 @@ def _paragraph_features(text: str, toks: list[tuple[int, int]], lex: Lexicon, se
             if hits[i]:
                 bag.add("s_ind=" + label)
     rules = {label: (ext, [e[0] for e in ext]) for label, ext in rule_at.items() if label != "quote"}
+    next_content, prev_content = _content_distances(toks, rule_at)
     out: list[list[str]] = []
     for i, (a, b) in enumerate(toks):
         w = lower[i]
@@ -320,8 +324,52 @@ def _paragraph_features(text: str, toks: list[tuple[int, int]], lex: Lexicon, se
             hit = _inside(ext, starts, a, b)
             if hit is not None:
                 f.append(("rB=" if hit[0] == a else "rI=") + label)
+        for name, j in (("rc_next", next_content[i]), ("rc_prev", prev_content[i])):
+            if j is not None:
+                same = "s" if sent[j] == si else "n"
+                f.append(f"{name}={same}{_bucket(abs(j - i))}")
+                lo, hi = min(i, j), max(i, j)
+                if any(cue[k] for k in range(lo + 1, hi)):
+                    f.append(f"{name}_cue={same}")
         out.append(f)
     return out
+
+
+def _content_distances(toks: list[tuple[int, int]], rule_at: dict[str, list[tuple[int, int]]]
+                       ) -> tuple[list[int | None], list[int | None]]:
+    """Per token outside the rules' contents (quotes, claims, allegations): the first token of the
+    next one in the paragraph and the last token of the one before (None: none, or inside one). A
+    source sits next to what it says, often with a cue between."""
+    n = len(toks)
+    inside = [False] * n
+    firsts, lasts = set(), set()
+    starts = [a for a, _ in toks]
+    lo, hi = toks[0][0], toks[-1][1]
+    for label in ("quote", "claim", "allegation"):
+        for s, e in rule_at.get(label, ()):
+            if e <= lo or s >= hi:
+                continue
+            i = max(0, bisect.bisect_right(starts, s) - 1)
+            j = bisect.bisect_left(starts, e)
+            if i >= j:
+                continue
+            firsts.add(i)
+            lasts.add(j - 1)
+            for k in range(i, j):
+                inside[k] = True
+    nxt: list[int | None] = [None] * n
+    prv: list[int | None] = [None] * n
+    seen = None
+    for i in range(n - 1, -1, -1):
+        if i in firsts:
+            seen = i
+        nxt[i] = None if inside[i] else seen
+    seen = None
+    for i in range(n):
+        if i in lasts:
+            seen = i
+        prv[i] = None if inside[i] else seen
+    return nxt, prv
 
 
 # --------------------------------------------------------------------------- tags <-> spans

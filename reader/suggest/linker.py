@@ -5,8 +5,10 @@ side (the candidates), and a logistic regression (scikit-learn) scores each pair
 attribution in news text: the order of the two, how many tokens and sentences lie between them,
 whether a cue word (or a cue span) sits between them or next to the source, how many other sources
 are nearer, whether the source is a pronoun, and the words between them when they are few
-(", sagte", "said", "according to"). Each content span is linked to its best candidate when the
-model is sure enough (the threshold is picked on held-out documents).
+(", sagte", "said", "according to"), and whether the rules linked the two (a rule's link, whose
+ends overlap the pair's, is a feature like any other: the model learns how far to trust the rules
+for this project). Each content span is linked to its best candidate when the model is sure enough
+(the threshold is picked on held-out documents).
 
 Why a logistic regression over candidate pairs: attribution is a choice among a handful of
 candidates, which a pairwise classifier with ranking features (the nearest source before, the
@@ -74,7 +76,23 @@ class _Index:
         return self.cue_prefix[max(i, j)] - self.cue_prefix[min(i, j)] if j != i else 0
 
 
-def pair_features(index: _Index, content: Extent, source: Extent, sources: Sequence[Extent]) -> list[str]:
+RuleLink = tuple[Extent, Extent]
+"""(content, source) of a link the rules suggested."""
+
+
+def _rule_linked(content: Extent, source: Extent, rule_links: Sequence[RuleLink]) -> str | None:
+    """"same" when the rules linked these very extents, "overlap" when a rule link's ends overlap them."""
+    found = None
+    for h, t in rule_links:
+        if h.start < content.end and content.start < h.end and t.start < source.end and source.start < t.end:
+            if (h.start, h.end, t.start, t.end) == (content.start, content.end, source.start, source.end):
+                return "same"
+            found = "overlap"
+    return found
+
+
+def pair_features(index: _Index, content: Extent, source: Extent, sources: Sequence[Extent],
+                  rule_links: Sequence[RuleLink] = ()) -> list[str]:
     """The features of one (content, source) candidate (see the module docstring)."""
     doc = index.doc
     c0, c1 = index.token(content.start), index.token(content.end - 1) + 1
@@ -109,6 +127,11 @@ def pair_features(index: _Index, content: Extent, source: Extent, sources: Seque
         f += ["cue_next_src", "cue_next_order=" + order]
     if 0 < gap <= 3:
         f.append("between=" + " ".join(index.lower[lo:hi]))
+    ruled = _rule_linked(content, source, rule_links)
+    if ruled:
+        f += ["rule_link", f"rule_link_{ruled}", f"rule_link_order={order}"]
+    elif rule_links and any(h.start < content.end and content.start < h.end for h, _ in rule_links):
+        f.append("rule_linked_elsewhere")
     for k, name in ((s0 - 1, "src_prev="), (s1, "src_next=")):
         if 0 <= k < len(index.lower):
             f.append(name + index.lower[k])
@@ -128,7 +151,7 @@ def _gap(index: _Index, o: Extent, content: Extent) -> int:
 
 
 def candidate_pairs(doc: DocTokens, lexicon: Lexicon, contents: Sequence[Extent], sources: Sequence[Extent],
-                    cues: Sequence[Extent] = ()) -> list[tuple[int, int, list[str]]]:
+                    cues: Sequence[Extent] = (), rule_links: Sequence[RuleLink] = ()) -> list[tuple[int, int, list[str]]]:
     """(content index, source index, features) of every candidate pair of one document."""
     index = _Index(doc, lexicon, cues)
     para_of = [index.paragraph(s.start) for s in sources]
@@ -138,7 +161,7 @@ def candidate_pairs(doc: DocTokens, lexicon: Lexicon, contents: Sequence[Extent]
         near = [si for si, p in enumerate(para_of) if abs(p - pc) <= WINDOW_PARAGRAPHS]
         group = [sources[si] for si in near]
         for si in near:
-            out.append((ci, si, pair_features(index, c, sources[si], group)))
+            out.append((ci, si, pair_features(index, c, sources[si], group, rule_links)))
     return out
 
 
@@ -164,28 +187,30 @@ class LinkModel:
                    float(data.get("threshold", 0.5)))
 
     def link(self, doc: DocTokens, lexicon: Lexicon, contents: Sequence[Extent], sources: Sequence[Extent],
-             cues: Sequence[Extent] = (), threshold: float | None = None) -> list[tuple[int, int, float]]:
+             cues: Sequence[Extent] = (), threshold: float | None = None,
+             rule_links: Sequence[RuleLink] = ()) -> list[tuple[int, int, float]]:
         """(content index, source index, probability): each content's best source when it passes the
         threshold."""
         threshold = self.threshold if threshold is None else threshold
         best: dict[int, tuple[float, int]] = {}
-        for ci, si, feats in candidate_pairs(doc, lexicon, contents, sources, cues):
+        for ci, si, feats in candidate_pairs(doc, lexicon, contents, sources, cues, rule_links):
             p = self.probability(feats)
             if p > best.get(ci, (-1.0, -1))[0]:
                 best[ci] = (p, si)
         return [(ci, si, round(p, 3)) for ci, (p, si) in sorted(best.items()) if p >= threshold]
 
 
-def train_links(examples: Sequence[tuple[DocTokens, list[Extent], list[Extent], list[Extent], set[tuple[int, int]]]],
+def train_links(examples: Sequence[tuple[DocTokens, list[Extent], list[Extent], list[Extent], set[tuple[int, int]],
+                                         list[RuleLink]]],
                 lexicon: Lexicon) -> LinkModel:
     """Fit the pair classifier on (document, contents, sources, cues, linked (content, source) index
-    pairs) examples: every candidate pair, positive when the annotator linked it."""
+    pairs, the rules' links) examples: every candidate pair, positive when the annotator linked it."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     rows, ys = [], []
-    for doc, contents, sources, cues, links in examples:
-        for ci, si, feats in candidate_pairs(doc, lexicon, contents, sources, cues):
+    for doc, contents, sources, cues, links, rule_links in examples:
+        for ci, si, feats in candidate_pairs(doc, lexicon, contents, sources, cues, rule_links):
             rows.append(dict.fromkeys(feats, 1))
             ys.append(1 if (ci, si) in links else 0)
     if not rows or len(set(ys)) < 2:

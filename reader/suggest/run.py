@@ -21,7 +21,6 @@ from reader.suggest.cues import load_cues
 from reader.suggest.rules import SuggestReport, put_suggestions, suggest_into
 
 
-
 @dataclass
 class DocumentOutcome:
     doc_id: str

@@ -9,9 +9,11 @@ loading a model from a shared repository runs no code.
 Merging with the rules: the rules' quotes are kept as they are (quotation marks give precise
 edges), a model quote overlapping one of them is left out, and the model's spans of every other
 label are added. A rule span of another label is kept only for the labels where keeping them
-scored better on the held-out documents at training (`rule_labels` in model.json). The link model
-then links every content span (the rules' quotes too) to the sources of the merged set; a model
-source it links to nothing is left out when that scored better on the held-out documents.
+scored better on the held-out documents at training (`rule_labels` in model.json), and for a label
+where the rules alone scored better than with the model (`rules_only_labels`), the model's spans of
+it are left out. The link model then links every content span (the rules' quotes too) to the
+sources of the merged set, knowing which pairs the rules linked; a model source it links to
+nothing is left out when that scored better on the held-out documents.
 
 Every ghost carries its confidence in its note (the schema allows any note, and no attribute that
 the label does not declare, so an attribute would make the ghost impossible to accept): the mean
@@ -30,7 +32,7 @@ from reader.core.model import Document, Relation, Span
 from reader.core.schema import Schema
 from reader.suggest.cues import Cues, load_cues
 from reader.suggest.features import DocTokens, Lexicon, featurize
-from reader.suggest.linker import CONTENT, Extent, LinkModel
+from reader.suggest.linker import CONTENT, Extent, LinkModel, RuleLink
 from reader.suggest.rules import Suggestions, suggest
 from reader.suggest.tagger import SpanTagger, decode, uncertainty
 
@@ -77,12 +79,13 @@ class TrainedModel:
 
     def __init__(self, name: str, taggers: dict[str, SpanTagger], lexicon: Lexicon, links: LinkModel,
                  rule_labels: Sequence[str] = ("quote",), drop_unlinked_sources: bool = False,
-                 data: dict | None = None) -> None:
+                 data: dict | None = None, rules_only: Sequence[str] = ()) -> None:
         self.name = name
         self.taggers = taggers
         self.lexicon = lexicon
         self.links = links
-        self.rule_labels = set(rule_labels) | {"quote"}
+        self.rule_labels = set(rule_labels) | {"quote"} | set(rules_only)
+        self.rules_only = set(rules_only)
         self.drop_unlinked_sources = drop_unlinked_sources
         self.data = data or {}
         """model.json as read (what it was trained on, the card's figures)."""
@@ -122,7 +125,7 @@ class TrainedModel:
         try:
             return cls(name or path.name, taggers, Lexicon.from_json(data.get("lexicon") or {}),
                        LinkModel.from_json(data["links"]), data.get("rule_labels") or ("quote",),
-                       bool(data.get("drop_unlinked_sources", False)), data)
+                       bool(data.get("drop_unlinked_sources", False)), data, data.get("rules_only_labels") or ())
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"not a model file of this version ({exc})", meta) from None
 
@@ -137,16 +140,16 @@ class TrainedModel:
         for m in marginals.values():
             t, n = uncertainty(m)
             total, count = total + t, count + n
-        spans = merge(rules.spans, found, self.rule_labels, schema)
-        return self._finish(doc, tokens, spans, marginals, total / count if count else 0.0)
+        spans = merge(rules.spans, found, self.rule_labels, schema, self.rules_only)
+        return self._finish(doc, tokens, spans, marginals, total / count if count else 0.0, rule_links(rules))
 
     def _finish(self, doc: Document, tokens: DocTokens, spans: list[Merged], marginals: dict,
-                unsure: float) -> Prediction:
+                unsure: float, ruled: Sequence[RuleLink] = ()) -> Prediction:
         contents = [i for i, m in enumerate(spans) if m.extent.label in CONTENT]
         sources = [i for i, m in enumerate(spans) if m.extent.label == "source"]
         cues = [m.extent for m in spans if m.extent.label == "cue"]
         pairs = self.links.link(tokens, self.lexicon, [spans[i].extent for i in contents],
-                                [spans[i].extent for i in sources], cues)
+                                [spans[i].extent for i in sources], cues, rule_links=ruled)
         linked_sources = {sources[si] for _, si, _ in pairs}
         keep = [i for i, m in enumerate(spans)
                 if not (self.drop_unlinked_sources and m.extent.label == "source" and m.origin == "model"
@@ -189,10 +192,21 @@ class Merged:
     note: str = ""
 
 
+def rule_links(rules: Suggestions) -> list[RuleLink]:
+    """(content, source) extents of the rules' suggested links, for the link model's features."""
+    by_id = {s.id: s for s in rules.spans}
+    out = []
+    for r in rules.relations:
+        head, tail = by_id.get(r.head), by_id.get(r.tail)
+        if head is not None and tail is not None and head.label in CONTENT and tail.label == "source":
+            out.append((Extent(head.start, head.end, head.label), Extent(tail.start, tail.end, tail.label)))
+    return out
+
+
 def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[str],
-          schema: Schema | None = None) -> list[Merged]:
+          schema: Schema | None = None, rules_only: set[str] | frozenset[str] = frozenset()) -> list[Merged]:
     """The merged spans in text order: the rules' spans of `rule_labels` (always their quotes), then
-    the model's spans that overlap no kept rule span of their label."""
+    the model's spans that overlap no kept rule span of their label (none of `rules_only`'s)."""
     kept: list[Merged] = []
     for s in rule_spans:
         if s.label == "quote" or s.label in rule_labels:
@@ -201,7 +215,7 @@ def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[s
     for m in kept:
         by_label.setdefault(m.extent.label, []).append(m.extent)
     for label, spans in found.items():
-        if schema is not None and schema.label(label) is None:
+        if (schema is not None and schema.label(label) is None) or label in rules_only:
             continue
         theirs = by_label.get(label, [])
         for t in spans:

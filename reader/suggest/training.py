@@ -1,6 +1,7 @@
 """`reader train`: a span tagger per label and a link model, learned from the project's own annotations.
 
-The data is every document one annotator (or the gold) has a file for, or those marked done. A
+The data is every document one annotator (or the gold) has a file for, or those marked done, each
+span in fragments taken as its pieces (`in_pieces`). A
 tenth of them (at least one, once there are three; chosen by a hash of the document id, so the same
 documents stay out run after run) is held out: the model is trained on the rest, its thresholds are
 picked on the held-out part (per label, where the marginals count as "inside"; for the links; which
@@ -52,6 +53,7 @@ from reader.suggest.trained import (
     merge,
     missing_library,
     model_dir,
+    rule_links,
 )
 
 HELD_OUT = 0.1
@@ -97,11 +99,35 @@ def collect(project: Any, annotator: str, done_only: bool = False) -> tuple[list
         ann = loaded.annotations
         if done_only and ann.status != "done":
             continue
-        out.append(Example(doc, sorted(ann.spans.values(), key=lambda s: (s.start, s.end)), list(ann.relations.values())))
+        spans, relations = in_pieces(doc.text, ann.spans.values(), ann.relations.values())
+        out.append(Example(doc, sorted(spans, key=lambda s: (s.start, s.end)), relations))
     if not out:
         what = "marked done" if done_only else "with a file"
         raise UserError(f"annotator {annotator!r} has no documents {what} to train on")
     return out, notes
+
+
+def in_pieces(text: str, spans: Sequence[Span] | Any, relations: Sequence[Relation] | Any
+              ) -> tuple[list[Span], list[Relation]]:
+    """Spans in fragments as one span a piece, each linked as the whole was. The models tag and link
+    pieces (a quote interrupted by "sagte er" is two runs of tokens, and the words between are not
+    in it), and the held-out figures count them so, as `reader suggest --evaluate` does."""
+    out: list[Span] = []
+    pieces: dict[str, list[str]] = {}
+    for s in spans:
+        if not s.fragments:
+            out.append(s)
+            continue
+        pieces[s.id] = []
+        for k, (a, b) in enumerate(s.fragments, 1):
+            out.append(Span(f"{s.id}/{k}", a, b, s.label, text[a:b], dict(s.attrs), s.note))
+            pieces[s.id].append(f"{s.id}/{k}")
+    rels = []
+    for r in relations:
+        for head in pieces.get(r.head, [r.head]):
+            for tail in pieces.get(r.tail, [r.tail]):
+                rels.append(Relation(r.id if (head, tail) == (r.head, r.tail) else f"{r.id}/{head}/{tail}", head, tail, r.label))
+    return out, rels
 
 
 def held_out_split(examples: Sequence[Example], fraction: float = HELD_OUT) -> tuple[list[Example], list[Example]]:
@@ -198,6 +224,7 @@ def train_project(project: Any, annotator: str, done_only: bool = False, name: s
             "format": FORMAT, "name": name, "trained": now_iso(), "annotator": annotator, "done_only": done_only,
             "labels": {label: {"file": f"{label}.crfsuite", "threshold": settings["thresholds"][label]} for label in seen},
             "rule_labels": settings["rule_labels"], "drop_unlinked_sources": settings["drop_unlinked_sources"],
+            "rules_only_labels": settings["rules_only"],
             "lexicon": lexicon.to_json(), "links": {**links.to_json(), "threshold": settings["link_threshold"]},
             "held_out_documents": sorted(e.doc.id for e in held), "versions": _versions(),
         }
@@ -208,7 +235,8 @@ def train_project(project: Any, annotator: str, done_only: bool = False, name: s
             "name": name, "annotator": annotator, "done_only": done_only, "trained": data["trained"],
             "documents": len(examples), "train_documents": len(train), "held_out_documents": len(held),
             "labels_seen": seen, "not_learned": not_learned, "thresholds": settings["thresholds"],
-            "rule_labels": settings["rule_labels"], "link_threshold": settings["link_threshold"],
+            "rule_labels": settings["rule_labels"], "rules_only_labels": settings["rules_only"],
+            "link_threshold": settings["link_threshold"],
             "drop_unlinked_sources": settings["drop_unlinked_sources"], "held_out": figures,
             "data": {"train": _data_counts(train), "held_out": _data_counts(held)},
             "versions": data["versions"], "seconds": time.perf_counter() - started,
@@ -255,7 +283,7 @@ def _link_example(e: Example) -> tuple:
     si = {s.id: i for i, s in enumerate(sources)}
     links = {(ci[r.head], si[r.tail]) for r in e.relations if r.head in ci and r.tail in si}
     cues = [s for s in e.spans if s.label == "cue"]
-    return e.tokens, _extents(contents), _extents(sources), _extents(cues), links
+    return e.tokens, _extents(contents), _extents(sources), _extents(cues), links, rule_links(e.rules)
 
 
 def _reference(e: Example) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
@@ -281,9 +309,10 @@ def _label_f1(refs: Sequence[list[tuple[int, int, str]]], found: Sequence[list[t
 def _tune(held: Sequence[Example], taggers: dict[str, SpanTagger], links: LinkModel, lexicon: Lexicon,
           schema: Any, labels: Sequence[str]) -> dict[str, Any]:
     """The settings that score best on the held-out documents (the defaults without any): each
-    label's threshold, the rules' labels worth keeping, the link threshold, unlinked sources."""
+    label's threshold, the rules' labels worth keeping (beside the model's spans, or alone), the link
+    threshold, unlinked sources."""
     settings: dict[str, Any] = {"thresholds": {label: 0.5 for label in labels}, "rule_labels": ["quote"],
-                                "link_threshold": 0.5, "drop_unlinked_sources": False}
+                                "rules_only": [], "link_threshold": 0.5, "drop_unlinked_sources": False}
     if not held:
         return settings
     tokens = [e.tokens for e in held]
@@ -296,21 +325,30 @@ def _tune(held: Sequence[Example], taggers: dict[str, SpanTagger], links: LinkMo
         settings["thresholds"][label] = max(THRESHOLDS, key=score)
     found = [{label: decode(tk, m[label], label, settings["thresholds"][label]) for label in labels}  # type: ignore[arg-type]
              for tk, m in zip(tokens, marginals)]
-    rule_labels = ["quote"]
+    rule_labels: list[str] = ["quote"]
+    rules_only: list[str] = []
     for label in sorted({s.label for e in held for s in e.rules.spans} - {"quote"}):
-        def merged(keep: list[str]) -> list[list[tuple[int, int, str]]]:
-            return [[(m.extent.start, m.extent.end, m.extent.label) for m in merge(e.rules.spans, fd, set(keep), schema)]
+        def merged(keep: list[str], alone: Sequence[str] = ()) -> list[list[tuple[int, int, str]]]:
+            return [[(m.extent.start, m.extent.end, m.extent.label)
+                     for m in merge(e.rules.spans, fd, set(keep), schema, frozenset(alone))]
                     for e, fd in zip(held, found)]
-        if _label_f1(refs, merged(rule_labels + [label]), label) > _label_f1(refs, merged(rule_labels), label):
+        options = [(_label_f1(refs, merged(rule_labels), label), 0), (_label_f1(refs, merged(rule_labels + [label]), label), 1),
+                   (_label_f1(refs, merged(rule_labels + [label], [label]), label), 2)]
+        best_choice = max(options, key=lambda o: (o[0], -o[1]))[1]  # ties: the model's spans alone
+        if best_choice:
             rule_labels.append(label)
-    settings["rule_labels"] = rule_labels
+        if best_choice == 2:
+            rules_only.append(label)
+    settings["rule_labels"], settings["rules_only"] = rule_labels, rules_only
     best: tuple[tuple[float, float], float, bool] | None = None
     for drop in (False, True):
         for th in LINK_THRESHOLDS:
-            model = TrainedModel("tuning", taggers, lexicon, LinkModel(links.weights, links.intercept, th), rule_labels, drop)
+            model = TrainedModel("tuning", taggers, lexicon, LinkModel(links.weights, links.intercept, th), rule_labels, drop,
+                                 rules_only=rules_only)
             s = Scores()
             for e, m, fd in zip(held, marginals, found):
-                pred = model._finish(e.doc, e.tokens, merge(e.rules.spans, fd, set(rule_labels), schema), m, 0.0)  # type: ignore[arg-type]
+                spans = merge(e.rules.spans, fd, set(rule_labels), schema, frozenset(rules_only))
+                pred = model._finish(e.doc, e.tokens, spans, m, 0.0, rule_links(e.rules))  # type: ignore[arg-type]
                 s.add_document(*_reference(e), *_suggested(pred.suggestions), labels)
             fig = s.figures()
             key = ((fig["links"]["f1"] or 0.0) + (fig["per_label"].get("source", {}).get("overlap_f1") or 0.0), -abs(th - 0.5))
