@@ -255,3 +255,20 @@ def test_a_label_the_rules_do_better_keeps_only_the_rules_spans():
     alone = merge(rules, found, {"quote", "claim"}, rules_only=frozenset({"claim"}))
     assert [(m.extent.start, m.extent.label, m.origin) for m in alone] == [
         (0, "claim", "rules"), (12, "source", "model"), (20, "quote", "rules")]
+
+
+def test_a_model_of_the_first_version_still_says_whether_unlinked_sources_stay(trained, tmp_path):
+    import shutil
+
+    from reader.suggest.trained import TrainedModel, model_dir
+
+    project, _ = trained
+    copy = tmp_path / "old"
+    shutil.copytree(model_dir(project.path, "house"), copy)
+    data = json.loads((copy / "model.json").read_text("utf-8"))
+    assert 0.0 <= TrainedModel.open(copy).unlinked_source_confidence <= 1.01
+    del data["unlinked_source_confidence"]
+    for old, floor in ((True, 1.01), (False, 0.0)):
+        data["drop_unlinked_sources"] = old
+        (copy / "model.json").write_text(json.dumps(data), "utf-8")
+        assert TrainedModel.open(copy).unlinked_source_confidence == floor

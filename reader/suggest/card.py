@@ -197,10 +197,16 @@ def card_text(info: dict[str, Any]) -> str:
         + (", ".join(sorted(set(info["rule_labels"]) - {"quote"})) or "none") + "; labels left to the rules "
         "alone (they scored better without the model): " + (", ".join(info.get("rules_only_labels") or ()) or "none") + ". "
         f"Link threshold {info['link_threshold']}; model sources linked to nothing are "
-        + ("left out" if info["drop_unlinked_sources"] else "kept") + ".",
+        + _unlinked_sources(info["unlinked_source_confidence"]) + ".",
         "",
         "## Library versions",
         "",
     ]
     lines += [f"- {name} {version}" for name, version in info["versions"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _unlinked_sources(floor: float) -> str:
+    if floor <= 0:
+        return "kept"
+    return "left out" if floor > 1 else f"kept when the tagger's confidence in them is at least {floor}"

@@ -13,7 +13,8 @@ scored better on the held-out documents at training (`rule_labels` in model.json
 where the rules alone scored better than with the model (`rules_only_labels`), the model's spans of
 it are left out. The link model then links every content span (the rules' quotes too) to the
 sources of the merged set, knowing which pairs the rules linked; a model source it links to
-nothing is left out when that scored better on the held-out documents.
+nothing is left out unless the tagger is at least as sure of it as the held-out documents said
+was worth it (`unlinked_source_confidence`: 0 keeps them all, above 1 none).
 
 Every ghost carries its confidence in its note (the schema allows any note, and no attribute that
 the label does not declare, so an attribute would make the ghost impossible to accept): the mean
@@ -78,7 +79,7 @@ class TrainedModel:
     """The taggers, lexicon and link model of one saved model."""
 
     def __init__(self, name: str, taggers: dict[str, SpanTagger], lexicon: Lexicon, links: LinkModel,
-                 rule_labels: Sequence[str] = ("quote",), drop_unlinked_sources: bool = False,
+                 rule_labels: Sequence[str] = ("quote",), unlinked_source_confidence: float = 0.0,
                  data: dict | None = None, rules_only: Sequence[str] = ()) -> None:
         self.name = name
         self.taggers = taggers
@@ -86,7 +87,8 @@ class TrainedModel:
         self.links = links
         self.rule_labels = set(rule_labels) | {"quote"} | set(rules_only)
         self.rules_only = set(rules_only)
-        self.drop_unlinked_sources = drop_unlinked_sources
+        self.unlinked_source_confidence = unlinked_source_confidence
+        """An unlinked model source is kept when its confidence is at least this (0: always)."""
         self.data = data or {}
         """model.json as read (what it was trained on, the card's figures)."""
 
@@ -125,7 +127,7 @@ class TrainedModel:
         try:
             return cls(name or path.name, taggers, Lexicon.from_json(data.get("lexicon") or {}),
                        LinkModel.from_json(data["links"]), data.get("rule_labels") or ("quote",),
-                       bool(data.get("drop_unlinked_sources", False)), data, data.get("rules_only_labels") or ())
+                       _unlinked_confidence(data), data, data.get("rules_only_labels") or ())
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"not a model file of this version ({exc})", meta) from None
 
@@ -151,9 +153,10 @@ class TrainedModel:
         pairs = self.links.link(tokens, self.lexicon, [spans[i].extent for i in contents],
                                 [spans[i].extent for i in sources], cues, rule_links=ruled)
         linked_sources = {sources[si] for _, si, _ in pairs}
+        floor = self.unlinked_source_confidence
         keep = [i for i, m in enumerate(spans)
-                if not (self.drop_unlinked_sources and m.extent.label == "source" and m.origin == "model"
-                        and i not in linked_sources)]
+                if not (floor > 0 and m.extent.label == "source" and m.origin == "model" and i not in linked_sources
+                        and (_mean_inside(tokens, marginals.get("source"), m.extent) or 0.0) < floor)]
         ids = {i: f"g{n}" for n, i in enumerate(keep, 1)}
         link_of = {contents[ci]: (sources[si], p) for ci, si, p in pairs if sources[si] in ids}
         out = Suggestions()
@@ -223,6 +226,14 @@ def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[s
                 kept.append(Merged(Extent(t.start, t.end, label), "model"))
     kept.sort(key=lambda m: (m.extent.start, -m.extent.end, m.extent.label))
     return kept
+
+
+def _unlinked_confidence(data: dict) -> float:
+    """model.json's `unlinked_source_confidence`; a model of the first version said it as a yes or no
+    (`drop_unlinked_sources`), which is above 1 (none kept) or 0 (all kept)."""
+    if "unlinked_source_confidence" in data:
+        return float(data["unlinked_source_confidence"])
+    return 1.01 if data.get("drop_unlinked_sources") else 0.0
 
 
 def _mean_inside(tokens: DocTokens, marginals: list | None, extent: Extent) -> float | None:

@@ -5,8 +5,9 @@ span in fragments taken as its pieces (`in_pieces`). A
 tenth of them (at least one, once there are three; chosen by a hash of the document id, so the same
 documents stay out run after run) is held out: the model is trained on the rest, its thresholds are
 picked on the held-out part (per label, where the marginals count as "inside"; for the links; which
-of the rules' labels to keep beside the model's; whether an unlinked source is kept), and the
-figures on the card are measured there, with the settings picked, against the rules alone. The
+of the rules' labels to keep beside the model's, or alone; how sure of an unlinked source the
+tagger must be for it to stay), and the figures on the card are measured there, with the settings
+picked, against the rules alone. The
 model saved is the one measured (not retrained on everything), so the card's figures are its own.
 
 Offline and CPU only: the features are computed once (`features`), and the label's CRFs, which are
@@ -59,6 +60,9 @@ from reader.suggest.trained import (
 HELD_OUT = 0.1
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 LINK_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+UNLINKED_SOURCE_CONFIDENCE = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+"""How sure the tagger must be of a source the link model links to nothing for it to stay (0: all
+stay, 1.01: none): a source alone is often a name that says nothing."""
 PARALLEL_TOKENS = 20_000
 """Below this many training tokens the taggers train one after the other (a process costs more)."""
 
@@ -223,7 +227,7 @@ def train_project(project: Any, annotator: str, done_only: bool = False, name: s
         data = {
             "format": FORMAT, "name": name, "trained": now_iso(), "annotator": annotator, "done_only": done_only,
             "labels": {label: {"file": f"{label}.crfsuite", "threshold": settings["thresholds"][label]} for label in seen},
-            "rule_labels": settings["rule_labels"], "drop_unlinked_sources": settings["drop_unlinked_sources"],
+            "rule_labels": settings["rule_labels"], "unlinked_source_confidence": settings["unlinked_source_confidence"],
             "rules_only_labels": settings["rules_only"],
             "lexicon": lexicon.to_json(), "links": {**links.to_json(), "threshold": settings["link_threshold"]},
             "held_out_documents": sorted(e.doc.id for e in held), "versions": _versions(),
@@ -237,7 +241,7 @@ def train_project(project: Any, annotator: str, done_only: bool = False, name: s
             "labels_seen": seen, "not_learned": not_learned, "thresholds": settings["thresholds"],
             "rule_labels": settings["rule_labels"], "rules_only_labels": settings["rules_only"],
             "link_threshold": settings["link_threshold"],
-            "drop_unlinked_sources": settings["drop_unlinked_sources"], "held_out": figures,
+            "unlinked_source_confidence": settings["unlinked_source_confidence"], "held_out": figures,
             "data": {"train": _data_counts(train), "held_out": _data_counts(held)},
             "versions": data["versions"], "seconds": time.perf_counter() - started,
         }
@@ -312,7 +316,7 @@ def _tune(held: Sequence[Example], taggers: dict[str, SpanTagger], links: LinkMo
     label's threshold, the rules' labels worth keeping (beside the model's spans, or alone), the link
     threshold, unlinked sources."""
     settings: dict[str, Any] = {"thresholds": {label: 0.5 for label in labels}, "rule_labels": ["quote"],
-                                "rules_only": [], "link_threshold": 0.5, "drop_unlinked_sources": False}
+                                "rules_only": [], "link_threshold": 0.5, "unlinked_source_confidence": 0.0}
     if not held:
         return settings
     tokens = [e.tokens for e in held]
@@ -340,10 +344,10 @@ def _tune(held: Sequence[Example], taggers: dict[str, SpanTagger], links: LinkMo
         if best_choice == 2:
             rules_only.append(label)
     settings["rule_labels"], settings["rules_only"] = rule_labels, rules_only
-    best: tuple[tuple[float, float], float, bool] | None = None
-    for drop in (False, True):
+    best: tuple[tuple[float, float], float, float] | None = None
+    for floor in UNLINKED_SOURCE_CONFIDENCE:
         for th in LINK_THRESHOLDS:
-            model = TrainedModel("tuning", taggers, lexicon, LinkModel(links.weights, links.intercept, th), rule_labels, drop,
+            model = TrainedModel("tuning", taggers, lexicon, LinkModel(links.weights, links.intercept, th), rule_labels, floor,
                                  rules_only=rules_only)
             s = Scores()
             for e, m, fd in zip(held, marginals, found):
@@ -353,9 +357,9 @@ def _tune(held: Sequence[Example], taggers: dict[str, SpanTagger], links: LinkMo
             fig = s.figures()
             key = ((fig["links"]["f1"] or 0.0) + (fig["per_label"].get("source", {}).get("overlap_f1") or 0.0), -abs(th - 0.5))
             if best is None or key > best[0]:
-                best = (key, th, drop)
+                best = (key, th, floor)
     assert best is not None
-    settings["link_threshold"], settings["drop_unlinked_sources"] = best[1], best[2]
+    settings["link_threshold"], settings["unlinked_source_confidence"] = best[1], best[2]
     return settings
 
 
