@@ -272,3 +272,17 @@ def test_a_model_of_the_first_version_still_says_whether_unlinked_sources_stay(t
         data["drop_unlinked_sources"] = old
         (copy / "model.json").write_text(json.dumps(data), "utf-8")
         assert TrainedModel.open(copy).unlinked_source_confidence == floor
+
+
+def test_the_model_is_less_sure_of_a_house_style_it_never_saw(trained):
+    from reader.core.model import Document
+    from reader.suggest.trained import TrainedModel
+
+    project, _ = trained
+    model = TrainedModel.load(project.path, "house")
+    seen = project.corpus.get("train-00")
+    odd = Document("odd", "Traffic on the coast road was light. Tamsin Vale zorbled the bridge would stay closed, "
+                          "and that the harbour fees had doubled, zorbled Oriel Marsh.")
+    sure, unsure = model.predict(seen).uncertainty, model.predict(odd).uncertainty
+    assert 0.0 <= sure < unsure <= 1.0
+    assert unsure > 0.05  # a measure that tells documents apart, not one that reads 0.00 for all

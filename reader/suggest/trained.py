@@ -35,7 +35,7 @@ from reader.suggest.cues import Cues, load_cues
 from reader.suggest.features import DocTokens, Lexicon, featurize
 from reader.suggest.linker import CONTENT, Extent, LinkModel, RuleLink
 from reader.suggest.rules import Suggestions, suggest
-from reader.suggest.tagger import SpanTagger, decode, uncertainty
+from reader.suggest.tagger import SpanTagger, decode
 
 MODELS = "models"
 """`annotations/models/`: where trained models live (a folder of folders, so never an annotator)."""
@@ -68,7 +68,8 @@ class Prediction:
 
     suggestions: Suggestions
     uncertainty: float
-    """Mean over tokens and labels of 1 - the largest marginal: how unsure the taggers are."""
+    """Mean over paragraphs and labels of 1 - P(the tagger's best reading): how unsure the taggers are
+    (see `tagger`); 0 is sure of every paragraph."""
     confidence: dict[str, float] = field(default_factory=dict)
     """Ghost id -> confidence of the span."""
     link_confidence: dict[str, float] = field(default_factory=dict)
@@ -139,8 +140,8 @@ class TrainedModel:
         marginals = {label: tagger.marginals(tokens) for label, tagger in self.taggers.items()}
         found = {label: decode(tokens, m, label, self.taggers[label].threshold) for label, m in marginals.items()}
         total = count = 0
-        for m in marginals.values():
-            t, n = uncertainty(m)
+        for tagger in self.taggers.values():
+            t, n = tagger.least_confidence(tokens)
             total, count = total + t, count + n
         spans = merge(rules.spans, found, self.rule_labels, schema, self.rules_only)
         return self._finish(doc, tokens, spans, marginals, total / count if count else 0.0, rule_links(rules))
