@@ -253,7 +253,8 @@ def test_a_suggested_claim_is_the_sentence_the_cursor_selects():
     from reader.core.text import Segmenter
 
     text = "Mr. Smith went to Washington. The ministry counted 1,200 arrests in 2022. Nobody disputed it."
-    out = suggest(Document("t", text), load_cues(), default_schema())
+    assert not suggest(Document("t", text), load_cues(), default_schema()).spans  # by default: no one says it
+    out = suggest(Document("t", text), load_cues(extra={"rules": {"numeric_claims": True}}), default_schema())
     (claim,) = [s for s in out.spans if s.label == "claim"]
     assert claim.text == "The ministry counted 1,200 arrests in 2022"
     assert Segmenter(text).sentence_at(claim.start) == (claim.start, claim.end + 1)  # with its full stop
