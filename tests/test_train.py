@@ -286,3 +286,15 @@ def test_the_model_is_less_sure_of_a_house_style_it_never_saw(trained):
     sure, unsure = model.predict(seen).uncertainty, model.predict(odd).uncertainty
     assert 0.0 <= sure < unsure <= 1.0
     assert unsure > 0.05  # a measure that tells documents apart, not one that reads 0.00 for all
+
+
+def test_training_a_tagger_counts_its_iterations_and_prints_nothing(tmp_path, capfd):
+    from reader.suggest.tagger import train_tagger
+
+    seen = []
+    features = [[["w=anna", "cap"], ["w=said"], ["w=yes"]], [["w=bob", "cap"], ["w=said"], ["w=no"]]]
+    tags = [["B", "O", "O"], ["B", "O", "O"]]
+    train_tagger(features, tags, tmp_path / "t.crfsuite", {"max_iterations": 7}, on_iteration=lambda: seen.append(1))
+    assert 1 <= len(seen) <= 7 and (tmp_path / "t.crfsuite").is_file()
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""  # CRFsuite's log would otherwise break the progress bar

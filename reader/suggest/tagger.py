@@ -26,7 +26,7 @@ every document came out between 0.000 and 0.03.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,11 +40,34 @@ TAGS = ("B", "I", "O")
 
 
 def train_tagger(features: Sequence[list[list[str]]], tags: Sequence[list[str]], path: Path,
-                 params: dict | None = None) -> None:
-    """Fit one label's CRF on sequences of token features and BIO tags, written to `path`."""
+                 params: dict | None = None, on_iteration: Callable[[], None] | None = None) -> None:
+    """Fit one label's CRF on sequences of token features and BIO tags, written to `path`;
+    `on_iteration` is called after each of the optimiser's iterations (for a progress bar)."""
+    import pycrfsuite
     import sklearn_crfsuite
 
-    crf = sklearn_crfsuite.CRF(**{**CRF_PARAMS, **(params or {})}, model_filename=str(path))
+    class Trainer(pycrfsuite.Trainer):
+        """CRFsuite's trainer, silent (its log goes to stdout), telling `on_iteration` of each
+        iteration: CRFsuite reports iterations only in verbose mode, so it is verbose and the
+        handlers that would print say nothing."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs["verbose"] = True
+            super().__init__(*args, **kwargs)
+
+        def on_iteration(self, log: str, info: dict) -> None:
+            if on_iteration is not None:
+                on_iteration()
+
+        def on_start(self, log: str) -> None: ...
+        def on_featgen_progress(self, log: str, percent: int) -> None: ...
+        def on_featgen_end(self, log: str) -> None: ...
+        def on_prepared(self, log: str) -> None: ...
+        def on_prepare_error(self, log: str) -> None: ...
+        def on_optimization_end(self, log: str) -> None: ...
+        def on_end(self, log: str) -> None: ...
+
+    crf = sklearn_crfsuite.CRF(**{**CRF_PARAMS, **(params or {})}, model_filename=str(path), trainer_cls=Trainer)
     crf.fit(list(features), list(tags))
 
 

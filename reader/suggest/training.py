@@ -26,7 +26,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import Any
 
 from reader.core.errors import UserError
 from reader.core.model import Document, Relation, Span, now_iso
-from reader.core.progress import track
+from reader.core.progress import Bar, track
 from reader.suggest.card import CONTENT, Scores, card_text
 from reader.suggest.cues import load_cues
 from reader.suggest.features import (
@@ -46,7 +46,7 @@ from reader.suggest.features import (
 )
 from reader.suggest.linker import Extent, LinkModel, train_links
 from reader.suggest.rules import Suggestions, suggest
-from reader.suggest.tagger import SpanTagger, decode, train_tagger
+from reader.suggest.tagger import CRF_PARAMS, SpanTagger, decode, train_tagger
 from reader.suggest.trained import (
     FORMAT,
     MODELS,
@@ -158,31 +158,61 @@ def _versions() -> dict[str, str]:
 
 _JOBS: dict[str, tuple[list, list, str]] = {}
 """label -> (features, tags, model path): set before the workers fork, read by `_fit` in them."""
+_ITERATIONS: Any = None
+"""A shared array (one count a label, in `_JOBS`' order) of the optimiser's iterations done, made
+before the workers fork so that they count in it and the progress bar reads it."""
 
 
 def _fit(label: str) -> str:
     features, tags, path = _JOBS[label]
-    train_tagger(features, tags, Path(path))
+    slot = list(_JOBS).index(label)
+
+    def count() -> None:
+        if _ITERATIONS is not None:
+            _ITERATIONS[slot] += 1  # one writer a slot: no lock needed
+
+    train_tagger(features, tags, Path(path), on_iteration=count)
     return label
 
 
 def _train_taggers(jobs: dict[str, tuple[list, list, str]], progress: bool | None) -> None:
+    """Train every label's CRF, in parallel (forked workers) when there is enough to do; the bar
+    follows the optimiser's iterations (a label that converges early counts as done when it ends)."""
+    global _ITERATIONS
     tokens = sum(len(x) for features, _, _ in jobs.values() for x in features) // max(1, len(jobs))
     workers = min(len(jobs), os.cpu_count() or 1)
+    context = get_context("fork") if "fork" in _start_methods() else get_context()
     _JOBS.clear()
     _JOBS.update(jobs)
+    _ITERATIONS = context.Array("i", len(jobs), lock=False)
+    limit = int(CRF_PARAMS["max_iterations"])
+    bar = Bar(f"training {len(jobs)} taggers", len(jobs) * limit, show=progress)
+    finished: set[int] = set()
+
+    def done_so_far() -> int:
+        return sum(limit if k in finished else min(limit, _ITERATIONS[k]) for k in range(len(jobs)))
+
     try:
-        if workers > 1 and tokens >= PARALLEL_TOKENS and "fork" in _start_methods():
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-                futures = [pool.submit(_fit, label) for label in jobs]  # forks before the bar's thread starts
-                done = as_completed(futures)
-                for _ in track(range(len(futures)), f"training {len(jobs)} taggers", threshold=0, show=progress):
-                    next(done).result()
+        if workers > 1 and tokens >= PARALLEL_TOKENS and context.get_start_method() == "fork":
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = {pool.submit(_fit, label): k for k, label in enumerate(jobs)}  # forks before the bar's thread starts
+                pending = set(futures)
+                with bar:
+                    while pending:
+                        ended, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                        for future in ended:
+                            future.result()
+                            finished.add(futures[future])
+                        bar.update(done_so_far())
         else:
-            for label in track(list(jobs), f"training {len(jobs)} taggers", threshold=0, show=progress):
-                _fit(label)
+            with bar:
+                for k, label in enumerate(jobs):
+                    _fit(label)
+                    finished.add(k)
+                    bar.update(done_so_far())
     finally:
         _JOBS.clear()
+        _ITERATIONS = None
 
 
 def _start_methods() -> list[str]:
