@@ -124,13 +124,13 @@ def test_evaluate_scores_the_rules_against_the_annotator_and_writes_nothing(vote
     data = json.loads(out)
     assert data["documents"] == 1 and data["reference"] == "alice"  # "other" has no file of alice's
     assert set(data) == {"documents", "reference", "per_label", "source", "content", "content_chars", "links",
-                         "direct_quotes", "ignored", "per_document", "notes"}
+                         "direct_quotes", "ignored", "per_document", "notes", "conventions"}
     assert set(data["per_label"]) == {"claim", "quote", "allegation", "source"}
     assert set(data["per_label"]["quote"]) == {
         "exact_precision", "exact_recall", "exact_f1", "overlap_precision", "overlap_recall", "overlap_f1",
         "reference", "suggested", "exact_matches", "overlap_matches"}
     assert set(data["per_document"]) == {"vote"}
-    assert set(data["per_document"]["vote"]) == set(data) - {"documents", "reference", "per_document", "notes"}
+    assert set(data["per_document"]["vote"]) == set(data) - {"documents", "reference", "per_document", "notes", "conventions"}
     # by hand: the rules give source "Anna Berg", the quote, source "minister" and one claim
     # "taxes would fall and wages would rise", each statement linked to its speaker
     assert data["per_label"]["quote"]["exact_f1"] == 1.0

@@ -105,6 +105,8 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--evaluate", metavar="ANNOTATOR",
                    help="write nothing: score fresh suggestions against this annotator's files")
     p.add_argument("--json", action="store_true", help="with --evaluate: the scores as JSON")
+    p.add_argument("--no-conventions", action="store_true",
+                   help="with --evaluate: skip trying the rules: flags of suggest.yaml flipped (for huge projects)")
     p.add_argument("--model", metavar="NAME", help="a model trained by 'reader train': its ghosts, merged with the rules")
     p.set_defaults(func=cmd_suggest)
 
@@ -237,8 +239,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     project = Project(args.project).require()
     if args.evaluate is not None:
         return _evaluate_suggestions(project, args)
-    if args.json:
-        raise UsageError("reader suggest: --json goes with --evaluate ANNOTATOR (see 'reader suggest --help')")
+    for option in ("json", "no_conventions"):
+        if getattr(args, option):
+            name = "--" + option.replace("_", "-")
+            raise UsageError(f"reader suggest: {name} goes with --evaluate ANNOTATOR (see 'reader suggest --help')")
     if not args.doc_ids:
         for error in project.corpus.errors:
             print(f"reader: {error}", file=sys.stderr)
@@ -254,17 +258,28 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _evaluate_suggestions(project: Project, args: argparse.Namespace) -> int:
-    """`reader suggest --evaluate ANNOTATOR`: the scores of the suggestions; nothing is written."""
+    """`reader suggest --evaluate ANNOTATOR`: the scores of the suggestions, and (rules only) the
+    `rules:` flags under which they would agree better with the annotator; nothing is written."""
+    from reader.review.conventions import find_conventions, format_conventions
     from reader.review.suggestion_scores import format_scores, score_project
 
+    conventions = None
     if args.model is not None:
         scores = _score_model(project, args.evaluate, args.model, args.doc_ids)
     else:
         scores = score_project(project, args.evaluate, args.doc_ids, progress=sys.stderr.isatty())
+        if not args.no_conventions and scores.docs:
+            conventions = find_conventions(project, args.evaluate, [d.doc_id for d in scores.docs],
+                                           progress=sys.stderr.isatty())
     if args.json:
-        print(json.dumps(scores.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+        out = scores.to_json()
+        if conventions is not None:
+            out["conventions"] = conventions.to_json()
+        print(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         sys.stdout.write(format_scores(scores))
+        if conventions is not None:
+            sys.stdout.write(format_conventions(conventions))
     return 0
 
 
