@@ -90,3 +90,37 @@ def test_reported_speech_after_a_sentence_whose_subject_names_a_speaker_is_that_
     # a river is no speaker: the claim stands without a source
     assert ("claim", "Die Schäden seien noch nicht abzusehen") in spans
     assert not any(head == "Die Schäden seien noch nicht abzusehen" for head, _source in links)
+
+
+@pytest.mark.parametrize(("sentence", "claim", "source"), [
+    # "nach" with a noun of what was said or written: an opinion, an analysis, a law
+    ("Nach einer Stellungnahme der Armee befand sich der Hubschrauber auf einem Übungsflug.",
+     "befand sich der Hubschrauber auf einem Übungsflug", "einer Stellungnahme der Armee"),
+    ("Nach dem Grundgesetz bestimmt der Kanzler die Richtlinien der Politik.",
+     "bestimmt der Kanzler die Richtlinien der Politik", "dem Grundgesetz"),
+    # a separable verb whose particle comes first, in a clause opened by "wie"
+    ("Wie das Landratsamt bekannt gab, bleibt die Straße bis Freitag gesperrt.",
+     "bleibt die Straße bis Freitag gesperrt", "Landratsamt"),
+    # a name in quotation marks written in lower case
+    ("Wie „netzpolitik heute“ berichtet, hat der Anbieter die Daten gelöscht.",
+     "hat der Anbieter die Daten gelöscht", "„netzpolitik heute“"),
+    # "..., so schätzen die Forscher, ...": the tag with a plural verb
+    ("Das Eis wird bis 2050 verschwunden sein, so schätzen die Forscher.",
+     "Das Eis wird bis 2050 verschwunden sein", "Forscher"),
+])
+def test_german_attributions_by_a_noun_a_particle_or_a_tag(sentence, claim, source):
+    spans, links = german(sentence)
+    assert ("claim", claim) in spans
+    assert (claim, source) in links
+
+
+def test_a_speaker_after_the_verb_with_a_phrase_before_its_noun_is_named_whole():
+    spans, links = german("Am Montag sagte der für die Deiche zuständige Ingenieur, das Wasser steige weiter.")
+    assert ("das Wasser steige weiter", "für die Deiche zuständige Ingenieur") in links
+    spans, links = german("Gestern berichtete die in Hamburg erscheinende Zeitung, der Hafen werde erweitert.")
+    assert ("der Hafen werde erweitert", "in Hamburg erscheinende Zeitung") in links
+
+
+def test_a_word_after_the_tagged_speaker_does_not_hide_it():
+    spans, links = german("„Wir geben nicht auf“, so Berger wörtlich.")
+    assert ("Wir geben nicht auf", "Berger") in links

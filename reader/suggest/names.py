@@ -136,14 +136,18 @@ class Names:
     def np_forward(self, toks: list[Token], i: int) -> list[Token]:
         cues = self.cues
         got: list[Token] = []
+        first = i
         while i < len(toks) and toks[i][2].lower() in cues.articles and not got:
             i += 1
+        if i > first and self.capitalised:
+            got = self._extended_attribute(toks, i)  # "der für die Region zuständige Koordinator"
+            i += len(got)
         if i < len(toks) and toks[i][2] in cues.closers:  # laut „Welt“: the name in the marks
             j = i + 1
             while j < len(toks) and j - i <= 8 and self.is_word(toks[j][2]):
                 j += 1
             if j > i + 1 and j < len(toks) and any(toks[j][2] in c for c in cues.closers.values()):
-                return toks[i + 1 : j]
+                return got + toks[i + 1 : j]
         while i < len(toks) and len(got) < self.max_np:
             w = toks[i][2]
             lw = w.lower()
@@ -173,6 +177,22 @@ class Names:
             got.append(toks[i])
             i += 1
         return self.trim_name(got)
+
+    def _extended_attribute(self, toks: list[Token], i: int) -> list[Token]:
+        """After an article, the words of an adjective's own phrase before its noun ("der für die
+        Region zuständige Koordinator", "die in New York geborene Lopez", "der 2004 verstorbene
+        Bundespräsident"), up to the adjective: they belong to the name; [] when toks[i] opens none."""
+        if i >= len(toks) or capital(toks[i][2]) and not toks[i][2][0].isdigit():
+            return []
+        for j in range(i, min(len(toks) - 1, i + 9)):
+            w = toks[j][2]
+            if not self.is_word(w) or w.lower() in self.cues.stop and w.lower() not in self.cues.prepositions:
+                return []
+            nxt = toks[j + 1][2]
+            if j > i and w[:1].islower() and w.endswith(ADJECTIVE_ENDINGS) and len(w) > 4 \
+                    and (capital(nxt) and self.is_word(nxt) or nxt in self.cues.closers):
+                return toks[i : j + 1]
+        return []
 
     def proper(self, toks: list[Token]) -> bool:
         """A name: every word capitalised, but for connectors inside it (Ministry of Justice)."""
@@ -214,6 +234,10 @@ class Names:
         if k < 0 or before[k][2] not in self.cues.closers or not all(self.is_word(t[2]) for t in before[k + 1 : j]):
             return []
         inner = before[k + 1 : j]
+        lead = before[k - 1][2].lower() if k > 0 else ""
+        short_brand = len(inner) <= 3 and lead in self.cues.articles | self.cues.clause_words  # Wie „heise online“ berichtet
+        if inner and not self.capital(inner[0][2]) and short_brand:
+            return before[k : j + 1]  # with its marks: the name, not a quotation of its own
         return inner if inner and self.capital(inner[0][2]) else []
 
     def apposition(self, toks: list[Token], j: int) -> tuple[list[Token], int | None]:
