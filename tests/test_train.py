@@ -298,3 +298,15 @@ def test_training_a_tagger_counts_its_iterations_and_prints_nothing(tmp_path, ca
     assert 1 <= len(seen) <= 7 and (tmp_path / "t.crfsuite").is_file()
     out, err = capfd.readouterr()
     assert out == "" and err == ""  # CRFsuite's log would otherwise break the progress bar
+
+
+def test_a_rule_quote_in_pieces_stays_in_pieces_in_the_models_suggestions(trained):
+    from reader.core.model import Document
+    from reader.suggest.trained import TrainedModel
+
+    project, _ = trained
+    text = 'Shops in the old town opened early. "We won," Tamsin Vale said, "and now we rest."'
+    found = TrainedModel.load(project.path, "house").predict(Document("q", text)).suggestions
+    (quote,) = [s for s in found.spans if s.label == "quote"]
+    assert [text[a:b] for a, b in quote.fragments] == ["We won,", "and now we rest."]
+    assert "said" not in "".join(text[a:b] for a, b in quote.extents)

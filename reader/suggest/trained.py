@@ -174,7 +174,7 @@ class TrainedModel:
                 t = spans[tail].extent
                 note += f"; source {doc.text[t.start:t.end][:30]!r} {p:.2f}"
             out.spans.append(Span(ids[i], extent.start, extent.end, extent.label, doc.text[extent.start:extent.end],
-                                  dict(m.attrs), note))
+                                  dict(m.attrs), note, fragments=m.fragments))
             if conf is not None:
                 pred.confidence[ids[i]] = conf
         for head, (tail, p) in sorted(link_of.items()):
@@ -194,6 +194,8 @@ class Merged:
     """"rules" or "model"."""
     attrs: dict = field(default_factory=dict)
     note: str = ""
+    fragments: tuple[tuple[int, int], ...] = ()
+    """A rule quote's pieces (an attribution between them is not the quote's), kept as they are."""
 
 
 def rule_links(rules: Suggestions) -> list[RuleLink]:
@@ -214,7 +216,8 @@ def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[s
     kept: list[Merged] = []
     for s in rule_spans:
         if s.label == "quote" or s.label in rule_labels:
-            kept.append(Merged(Extent(s.start, s.end, s.label), "rules", dict(s.attrs), s.note or "suggested by rule"))
+            kept.append(Merged(Extent(s.start, s.end, s.label), "rules", dict(s.attrs), s.note or "suggested by rule",
+                               s.fragments))
     by_label: dict[str, list[Extent]] = {}
     for m in kept:
         by_label.setdefault(m.extent.label, []).append(m.extent)

@@ -327,6 +327,9 @@ def _reference(e: Example) -> tuple[list[tuple[int, int, str]], list[tuple[int, 
 
 
 def _suggested(sug: Suggestions) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """Items and links of suggestions, piece by piece, as the references are (`in_pieces`)."""
+    spans, relations = in_pieces("", sug.spans, sug.relations)  # the pieces' text is not needed here
+    sug = Suggestions(spans, relations)
     index = {s.id: i for i, s in enumerate(sug.spans)}
     items = [(s.start, s.end, s.label) for s in sug.spans]
     return items, [(index[r.head], index[r.tail]) for r in sug.relations if r.head in index and r.tail in index]
