@@ -8,7 +8,7 @@ autosave); quitting waits for the last save and refuses to drop one that keeps f
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import SystemCommand
 from textual.screen import Screen
@@ -19,7 +19,9 @@ from reader.files.keymap import Keymap
 from reader.files.project import Project
 from reader.tui.annotate import AnnotateScreen
 from reader.tui.base_app import KeyedApp
-from reader.tui.help import HelpRow
+
+if TYPE_CHECKING:
+    from reader.tui.help import HelpRow
 
 
 class ReaderApp(KeyedApp):
@@ -47,6 +49,8 @@ class ReaderApp(KeyedApp):
 
     def help_rows(self) -> list[HelpRow]:
         """The label keys say which label they apply (from labels.yaml); keys no label has are left out."""
+        from reader.tui.help import HelpRow
+
         rows = []
         for row in super().help_rows():
             if row.binding_id.startswith("label."):

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.message import Message
 
 from reader.tui.article_canvas import ArticleCanvas
-from reader.view.extents import grow, next_quotation
 from reader.view.moves import target
 
 
@@ -194,12 +193,16 @@ class ArticleView(ArticleCanvas, can_focus=True):
         return self.quote_pairs() if self.quote_pairs is not None else default_quote_pairs()
 
     def action_expand_selection(self) -> None:
+        from reader.view.extents import grow  # loads on the first use, not before the first frame
+
         start, end = self.selection or (self._caret.cursor, self._caret.cursor)
         grown = grow(self.seg, start, end, self._pairs())
         if grown is not None:
             self.select(*grown)
 
     def action_quote(self, step: int) -> None:
+        from reader.view.extents import next_quotation
+
         self._last_input = perf_counter()
         offset = next_quotation(self.seg, self._caret.cursor, step, self._pairs())
         if offset is None:

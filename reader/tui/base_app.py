@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.driver import Driver
 from textual.containers import HorizontalGroup
+from textual.driver import Driver
 from textual.notifications import Notify, SeverityLevel
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from reader.files.keymap import KEYMAP_DIR, Keymap
-from reader.tui.help import HelpRow, HelpScreen
+
+if TYPE_CHECKING:  # the help loads when it is first opened, not before the first frame
+    from reader.tui.help import HelpRow
 
 
 def short_path(path: str) -> str:
@@ -181,6 +183,7 @@ class KeyedApp(App):
 
     def help_rows(self) -> list[HelpRow]:
         from reader.tui.catalog import bindings, normalise_keys
+        from reader.tui.help import HelpRow
 
         rows = []
         for where, binding in bindings():
@@ -190,4 +193,6 @@ class KeyedApp(App):
         return rows
 
     def action_help(self) -> None:
+        from reader.tui.help import HelpScreen
+
         self.push_screen(HelpScreen(self.help_rows(), tuple(short_path(p) for p in self.keymap.sources)))

@@ -13,9 +13,7 @@ from textual.binding import Binding
 from reader.files.keymap import Keymap, load_keymap
 from reader.tui.annotate import AnnotateScreen
 from reader.tui.article import ArticleView
-from reader.tui.dialogs import ChoiceDialog, Choices, LineInput, TextDialog
-from reader.tui.documents import DocumentsScreen, DocumentTable
-from reader.tui.help import HelpScreen
+from reader.tui.modal_keys import MODAL_BINDINGS
 from reader.tui.review_keys import REVIEW_BINDINGS
 from reader.tui.tag_panel import SpanList
 
@@ -37,14 +35,15 @@ WHERE = {
 
 def binding_tables() -> list[tuple[str, list]]:
     """(class name, its own BINDINGS) of every screen and widget; the review screen's come from
-    `review_keys`, so that the annotate app's keymap check does not load the review code."""
+    `review_keys` and the dialogs', documents' and help's from `modal_keys`, so that the annotate
+    app's keymap check loads neither the review code nor those screens."""
     from reader.tui.base_app import (
         KeyedApp,  # the apps' own bindings (quit): both apps build on it
     )
 
-    classes = [KeyedApp, AnnotateScreen, ArticleView, SpanList, ChoiceDialog, Choices, TextDialog, LineInput,
-               DocumentsScreen, DocumentTable, HelpScreen]
-    return [(cls.__name__, cls.__dict__.get("BINDINGS", [])) for cls in classes] + [("ReviewScreen", REVIEW_BINDINGS)]
+    classes = [KeyedApp, AnnotateScreen, ArticleView, SpanList]
+    return ([(cls.__name__, cls.__dict__.get("BINDINGS", [])) for cls in classes] + list(MODAL_BINDINGS.items())
+            + [("ReviewScreen", REVIEW_BINDINGS)])
 
 
 def bindings() -> list[tuple[str, Binding]]:

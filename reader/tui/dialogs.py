@@ -15,12 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from reader.tui.modal_keys import (
+    CHOICE_DIALOG_BINDINGS,
+    CHOICES_BINDINGS,
+    LINE_INPUT_BINDINGS,
+    TEXT_DIALOG_BINDINGS,
+)
 
 
 @dataclass(frozen=True)
@@ -34,17 +40,11 @@ class Choice:
 class Choices(OptionList):
     """An OptionList whose bindings have ids."""
 
-    BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False, id="dialog.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="dialog.down"),
-        Binding("enter", "select", "Choose", id="dialog.choose"),
-        Binding("home", "first", "First", show=False, id="dialog.first"),
-        Binding("end", "last", "Last", show=False, id="dialog.last"),
-    ]
+    BINDINGS = CHOICES_BINDINGS
 
 
 class LineInput(Input):
-    BINDINGS = [Binding("enter", "submit", "Done", show=False, id="input.submit")]
+    BINDINGS = LINE_INPUT_BINDINGS
 
 
 DIALOG_CSS = """
@@ -70,7 +70,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     """Pick one value by its key, or with the arrows and enter; escape gives None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(cls="ChoiceDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = CHOICE_DIALOG_BINDINGS
 
     def __init__(self, title: str, choices: list[Choice], hint: str = "", highlight: int = 0) -> None:
         super().__init__()
@@ -121,7 +121,7 @@ class TextDialog(ModalScreen[str | None]):
     """Type one line (a note, a search); enter confirms, escape gives None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(cls="TextDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = TEXT_DIALOG_BINDINGS
 
     def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
         super().__init__()

@@ -12,9 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reader.core.errors import UserError
-from reader.tui.dialogs import TextDialog
-from reader.tui.documents import DocumentsScreen
-from reader.view.extents import find
 
 
 class DocumentActions:
@@ -54,6 +51,7 @@ class DocumentActions:
 
     def action_documents(self) -> None:
         from reader.annotate.documents import progress
+        from reader.tui.documents import DocumentsScreen  # loads when first opened, not before the first frame
 
         ann = self.session.annotations  # the open document's latest state, saved or not yet
         rows = [
@@ -68,6 +66,8 @@ class DocumentActions:
         )
 
     def action_search(self) -> None:
+        from reader.tui.dialogs import TextDialog
+
         def answer(value: str | None) -> None:
             if value:
                 self.query_text = value
@@ -79,6 +79,8 @@ class DocumentActions:
         if not self.query_text:
             self.action_search()
             return
+        from reader.view.extents import find
+
         view = self.article
         # backwards from the current match's start, or the match itself would be found again
         origin = view.selection[0] if step < 0 and view.selection else view.cursor

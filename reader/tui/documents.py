@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
@@ -18,28 +17,19 @@ from textual.widgets import DataTable, ProgressBar, Static
 
 from reader.annotate.documents import DocProgress, by_uncertainty
 from reader.tui.base_app import KeyFooter
+from reader.tui.modal_keys import DOCUMENT_TABLE_BINDINGS, DOCUMENTS_SCREEN_BINDINGS
 
 STATUS_STYLE = {"done": "bold green", "in-progress": "yellow", "todo": "dim", "unreadable": "bold red"}
 
 
 class DocumentTable(DataTable):
-    BINDINGS = [
-        Binding("enter", "select_cursor", "Open", id="documents.open"),
-        Binding("up", "cursor_up", "Up", show=False, id="documents.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="documents.down"),
-    ]
+    BINDINGS = DOCUMENT_TABLE_BINDINGS
 
 
 class DocumentsScreen(Screen[str | None]):
     """Dismissed with the chosen document id, or None."""
 
-    BINDINGS = [
-        Binding("escape,D", "close", "Back", id="documents.close"),
-        Binding("s", "order(True)", "Most unsure first", id="documents.by_uncertainty",
-                tooltip="Order by the model's uncertainty (not done and most unsure first), or back to corpus order"),
-        Binding("s", "order(False)", "Corpus order", id="documents.by_uncertainty",
-                tooltip="Back to corpus order"),
-    ]
+    BINDINGS = DOCUMENTS_SCREEN_BINDINGS
     """One key, two bindings under one id: the footer names the order the key goes to."""
     DEFAULT_CSS = """
     DocumentsScreen #progress-row { height: 1; padding: 0 1; margin: 1 0; }

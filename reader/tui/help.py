@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
+
+from reader.tui.modal_keys import HELP_BINDINGS
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,7 @@ NOTES = {
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
-        Binding("a", "toggle_all", "All screens", id="help.all", tooltip="Show every screen's keys (again: only this screen's)"),
-    ]
+    BINDINGS = HELP_BINDINGS
     DEFAULT_CSS = """
     HelpScreen { align: center middle; background: $background 60%; }
     HelpScreen > Vertical { width: 96; max-width: 98%; height: 90%; border: thick $accent; background: $surface; }

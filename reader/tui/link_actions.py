@@ -16,11 +16,13 @@ off and on), so that a quote whose source is named near it is selection, label k
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reader.core.model import Span, trim_extent
-from reader.tui.dialogs import Choice, ChoiceDialog
 from reader.tui.tag_panel import snippet
-from reader.view.extents import name_at
-from reader.view.link_choices import LinkChoice, link_choices
+
+if TYPE_CHECKING:  # the picker and its dialog load when first used, not before the first frame
+    from reader.view.link_choices import LinkChoice
 
 
 def describe(choice: LinkChoice) -> str:
@@ -47,6 +49,9 @@ class LinkActions:
 
     def _offer_sources(self, span: Span, after_label: bool = False) -> None:
         """The numbered source picker for `span`."""
+        from reader.tui.dialogs import Choice, ChoiceDialog
+        from reader.view.link_choices import link_choices
+
         ann = self.session.annotations
         targets = self.session.project.schema.link_targets(span.label)
         if not targets:
@@ -94,6 +99,8 @@ class LinkActions:
 
     def _pick_extent(self) -> tuple[int, int] | None:
         """What a pick takes: the selection, else the name (or word) at the cursor."""
+        from reader.view.extents import name_at
+
         text = self.session.annotations.text
         extent = self.article.selection or name_at(text, self.article.cursor, self.cues.articles)
         if extent is None:

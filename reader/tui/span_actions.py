@@ -17,15 +17,14 @@ to give the same words a second label, select them (`s`, `e`, `v`) and press the
 from __future__ import annotations
 
 from reader.core.model import Span
-from reader.tui.dialogs import Choice, ChoiceDialog, TextDialog
 from reader.tui.tag_panel import snippet
-from reader.view.extents import moved_edge, next_start, target_extent
 
 
 class SpanActions:
     """Mixed into `AnnotateScreen`: uses its `session`, `article`, `picking_for`, `link_after_label`,
     `_current`, `_edit`, `notify` and `app`, and `LinkActions` (`_make_source_and_link`,
-    `_pick_extent`, `_offer_sources`)."""
+    `_pick_extent`, `_offer_sources`). The dialogs and `view.extents` are imported where a key
+    needs them, so that they load after the first frame, not before."""
 
     def _keep_current(self, span_id: str) -> None:
         """`span_id` stays the span under the caret until the cursor moves (its end is not inside it)."""
@@ -46,6 +45,7 @@ class SpanActions:
         return span
 
     def action_label(self, key: str) -> None:
+        from reader.view.extents import target_extent
         schema = self.session.project.schema
         label = schema.label_for_key(key)
         if label is None:
@@ -88,6 +88,7 @@ class SpanActions:
             self._keep_current(span.id)
 
     def action_delete_span(self) -> None:
+        from reader.tui.dialogs import Choice, ChoiceDialog
         span = self._span_here()
         if span is None:
             return
@@ -110,6 +111,7 @@ class SpanActions:
         )
 
     def action_relabel(self) -> None:
+        from reader.tui.dialogs import Choice, ChoiceDialog
         span = self._span_here()
         if span is None:
             return
@@ -124,6 +126,7 @@ class SpanActions:
         )
 
     def action_note(self) -> None:
+        from reader.tui.dialogs import TextDialog
         span = self._span_here()
         if span is None:
             return
@@ -134,6 +137,7 @@ class SpanActions:
         )
 
     def action_attributes(self) -> None:
+        from reader.tui.dialogs import Choice, ChoiceDialog
         span = self._span_here()
         if span is None:
             return
@@ -156,6 +160,7 @@ class SpanActions:
         self.app.push_screen(ChoiceDialog(f"Attribute of “{snippet(span.joined_text, 40)}”", choices), answer)
 
     def action_edge(self, edge: str, step: int) -> None:
+        from reader.view.extents import moved_edge
         span = self._span_here()
         if span is None:
             return
@@ -172,6 +177,7 @@ class SpanActions:
             self._keep_current(span.id)
 
     def action_add_fragment(self) -> None:
+        from reader.view.extents import target_extent
         view = self.article
         extent = target_extent(view.seg, view.selection, view.cursor) if view.selection is not None else None
         if extent is None:
@@ -221,6 +227,7 @@ class SpanActions:
             self._keep_current(new.id)
 
     def action_next_span(self, step: int) -> None:
+        from reader.view.extents import next_start
         target = next_start(self.session.annotations.sorted_spans(), self.article.cursor, step)
         if target is None:
             self.notify("No more spans that way.", timeout=2)

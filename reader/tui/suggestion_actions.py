@@ -16,7 +16,6 @@ from reader.suggest.pending import (
     reject,
     suggestions_at,
 )
-from reader.view.extents import next_start
 
 
 class SuggestionActions:
@@ -50,6 +49,8 @@ class SuggestionActions:
         self._edit(lambda: accept_all(ann), f"Accepted {count} suggestions (u undoes)")
 
     def action_next_suggestion(self, step: int) -> None:
+        from reader.view.extents import next_start
+
         target = next_start(pending_spans(self.session.annotations), self.article.cursor, step)
         if target is None:
             self.notify("No more suggestions that way.", timeout=2)
