@@ -115,12 +115,34 @@ def test_german_attributions_by_a_noun_a_particle_or_a_tag(sentence, claim, sour
 
 
 def test_a_speaker_after_the_verb_with_a_phrase_before_its_noun_is_named_whole():
-    spans, links = german("Am Montag sagte der für die Deiche zuständige Ingenieur, das Wasser steige weiter.")
+    _spans, links = german("Am Montag sagte der für die Deiche zuständige Ingenieur, das Wasser steige weiter.")
     assert ("das Wasser steige weiter", "für die Deiche zuständige Ingenieur") in links
-    spans, links = german("Gestern berichtete die in Hamburg erscheinende Zeitung, der Hafen werde erweitert.")
+    _spans, links = german("Gestern berichtete die in Hamburg erscheinende Zeitung, der Hafen werde erweitert.")
     assert ("der Hafen werde erweitert", "in Hamburg erscheinende Zeitung") in links
 
 
 def test_a_word_after_the_tagged_speaker_does_not_hide_it():
-    spans, links = german("„Wir geben nicht auf“, so Berger wörtlich.")
+    _spans, links = german("„Wir geben nicht auf“, so Berger wörtlich.")
     assert ("Wir geben nicht auf", "Berger") in links
+
+
+@pytest.mark.parametrize(("text", "claim", "source"), [
+    # the speaker is the object of "aus" or "in": before the verb, or after it
+    ("Wie aus einem Bericht der Vereinten Nationen hervorgeht, hungern in der Region zwei Millionen Menschen.",
+     "hungern in der Region zwei Millionen Menschen", "Bericht der Vereinten Nationen"),
+    ("Der Umsatz ist um ein Drittel gesunken. Dies geht aus einer Mitteilung des Konzerns hervor, die am Montag erschien.",
+     "Der Umsatz ist um ein Drittel gesunken", "Mitteilung des Konzerns"),
+    ("Die Lieferungen würden bis Juni ausgesetzt, heißt es in der Erklärung der Regierung.",
+     "Die Lieferungen würden bis Juni ausgesetzt", "Erklärung der Regierung"),
+    # a verb that names words, with its speaker after it
+    ("Als Grund nannte die Behörde den Mangel an Personal.", "Als Grund nannte die Behörde den Mangel an Personal", "Behörde"),
+])
+def test_german_speakers_named_by_a_preposition_or_after_a_naming_verb(text, claim, source):
+    spans, links = german(text)
+    assert ("claim", claim) in spans
+    assert (claim, source) in links
+
+
+def test_coming_out_of_an_election_is_no_attribution():
+    spans, _links = german("Als Sieger aus der Wahl ging die Partei der Bauern hervor.")
+    assert not any(label == "source" for label, _text in spans)

@@ -40,7 +40,7 @@ from reader.core.errors import UserError
 DEFAULT_CUES_TEXT = resources.files("reader").joinpath("data/suggest.yaml").read_text("utf-8")
 PROJECT_CUES = Path("annotations") / "suggest.yaml"
 SHARED = ("rules", "quote_pairs")
-_MAPPINGS = ("rules", "pronouns", "separable_verbs")
+_MAPPINGS = ("rules", "pronouns", "separable_verbs", "source_prepositions")
 """The cue names whose value is a mapping (merged key by key); every other one is a list."""
 """Names that hold for every language (a language section may add to them)."""
 GUESS_CHARS = 4000
@@ -124,6 +124,9 @@ class LanguageCues:
         self.separable = {str(k).lower(): [str(p).lower() for p in v or ()]
                           for k, v in (data.get("separable_verbs") or {}).items()}
         self.not_subjects = _words(data.get("not_subjects"))
+        self.source_prepositions = {str(k).lower(): [str(p).lower() for p in v or ()]
+                                    for k, v in (data.get("source_prepositions") or {}).items()}
+        """Verbs whose speaker is the object of a preposition: "Wie aus dem Bericht hervorgeht"."""
         self.subjunctive = _words(data.get("subjunctive"))
         self.subjunctive_strong = _words(data.get("subjunctive_strong"))
         self.between = _words(data.get("between_words"))

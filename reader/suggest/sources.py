@@ -98,7 +98,8 @@ class Sources:
             and (after[0][2].lower() in cues.articles or (names.capital(after[0][2]) and names.is_word(after[0][2])))
         ):
             return None  # "$5 per share": not "Per a report, ..."
-        if cue in cues.separable and cue not in cues.reporting and not self.v2.particle_follows(after, cues.separable[cue]):
+        if cue in cues.separable and cue not in cues.reporting and not self.v2.particle_follows(after, cues.separable[cue]) \
+                and self.v2.by_preposition(cue, before, after) is None:  # but "Dies geht aus X hervor"
             return None  # "gab es keine": not "gab ... bekannt"
         if before and before[-1][2].lower() in cues.infinitive_markers and kind in ("reporting", "that", "quote"):
             return None  # "hätte das Dekret zu bestätigen": an infinitive reports nothing
@@ -142,8 +143,8 @@ class Sources:
                 and after[0][2].lower() in cues.pronouns and coordinated is None:
             np = [after[0]]  # "Der Politik schlug er vor, ...": the pronoun after the verb speaks
         if inverted:
-            if kind == "quote":
-                return None
+            if kind == "quote" and not cues.on("verb_second"):
+                return None  # but "Als Grund nannte die NASA ..."
             start = self.v2.fronted(after) if cues.on("verb_second") else 0
             if kind == "tag" and start < len(after) and after[start][2].lower() in cues.reporting:
                 start += 1  # "..., so schätzen die Forscher, ..."
@@ -165,6 +166,13 @@ class Sources:
                     name = names.np_forward(rest, 1)
                     if name and names.proper(name) and not names.capitalised:
                         np = name
+        if cues.on("verb_second") and cues.source_prepositions and kind == "reporting":
+            by_prep = self.v2.by_preposition(cue, before, after)  # "Wie aus dem Bericht hervorgeht"
+            if by_prep is not None:
+                np, inverted = by_prep
+                comma_before = before[-1][0] if inverted and before and before[-1][2] == "," else None
+                if inverted and comma_before is None:
+                    after = []  # "Dies geht aus X hervor, die ...": what it says is the sentence before
         if not np:
             return None
         if self.text[np[0][0] - 2 : np[0][0]].strip() == "(" and self.text[ce : ce + 1] == ")":

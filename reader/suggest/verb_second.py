@@ -214,3 +214,29 @@ class VerbSecond:
                 i += 1
         np = names.np_forward(toks, i)
         return np if np and np[0][2].lower() not in cues.not_subjects else []
+
+    def by_preposition(self, cue: str, before: list[Token], after: list[Token]) -> tuple[list[Token], bool] | None:
+        """The speaker of a verb that names it by a preposition (`source_prepositions`): "Wie aus
+        dem Bericht hervorgeht" (before the verb), "Dies geht aus einer Mitteilung hervor", "...,
+        heißt es in der Erklärung" (after it: the second value says so); None when there is none."""
+        cues, names = self.cues, self.names
+        preps = cues.source_prepositions.get(cue)
+        if not preps:
+            return None
+        c = self.clause_start(before)
+        i = c + (c < len(before) and before[c][2].lower() in cues.clause_words)
+        while i < len(before) and before[i][2].lower() in ("sich", "es"):
+            i += 1
+        if i < len(before) and before[i][2].lower() in preps:
+            np = names.np_forward(before, i + 1)
+            return (np, False) if np else None
+        j = self.fronted(after)
+        while j < len(after) and after[j][2].lower() in ("sich", "es"):
+            j += 1
+        if j < len(after) and after[j][2].lower() in preps and before and (
+            before[-1][2] in ",;:" or before[-1][2] in cues.closers or any(before[-1][2] in c for c in cues.closers.values())
+            or before[-1][2].lower() in cues.anaphora | cues.not_subjects
+        ):
+            np = names.np_forward(after, j + 1)
+            return (np, True) if np else None
+        return None
