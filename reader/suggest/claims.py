@@ -142,6 +142,10 @@ class Claims:
             opens = cues.clause_phrases is not None and cues.clause_phrases.match(self.text, after[0][0])
             if self.names.is_word(w) and (opens or (w.lower() not in cues.not_clause and not w.lower().endswith("ly"))):
                 return (after[0][0], se)
+            determiners = cues.data.get("clause_determiners") or ()
+            if w.lower() in determiners and len(after) > 1 and self.names.is_word(after[1][2]) \
+                    and after[1][2].lower() not in cues.not_clause:
+                return (after[0][0], se)  # "said no decision had been made", not "said no to"
         return None
 
     def anaphoric(self, attr: Attribution, ss: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
@@ -176,6 +180,10 @@ class Claims:
         start, end = self.layout.trim(ss, attr.begin, ",;:")
         first = (start, end) if len(text[start:end].split()) >= 2 and not self.layout.inside_quote(start) else None
         return (first, second) if first is not None else (second, None)
+
+    def clean(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """A part of a statement, trimmed as a statement is (None when too short)."""
+        return self._clean(span)
 
     def _clean(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
         """The statement trimmed, or None when it is too short or a quotation crosses its edge; it

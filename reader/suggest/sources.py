@@ -65,6 +65,15 @@ class Sources:
         self.v2 = VerbSecond(names)
         self.stands_for: dict[tuple[int, int], tuple[int, int]] = {}
         """A pronoun source's extent -> the name it stands for (with `pronoun_sources`)."""
+        data = self.cues.data
+        self.aside_words = frozenset(str(w).lower() for w in data.get("aside_prepositions") or ())
+        """ "Claire Dobson, 36, of Mill Lane, said": a place after a name is no apposition."""
+        self.np_links = [str(w).lower().split() for w in data.get("source_links") or ()]
+        """ "documents seen by this paper show": words that join a source noun to the phrase after it."""
+        self.per_units = frozenset(str(w).lower() for w in data.get("per_units") or ())
+        """ "$5 per share": words after "per" that make it no attribution."""
+        self.participle_cues = frozenset(str(w).lower() for w in data.get("participle_cues") or ())
+        """ "..., telling reporters that": a cue whose speaker is the subject of its sentence."""
 
     def attributions(self) -> list[Attribution]:
         """Every reporting cue outside quotes with the source it names, in text order."""
@@ -95,9 +104,10 @@ class Sources:
         after = names.tokens(ce, min(se, ce + WINDOW))
         if cue in cues.according_start and not (
             (not before or before[-1][2] in ",;:—–-") and after
-            and (after[0][2].lower() in cues.articles or (names.capital(after[0][2]) and names.is_word(after[0][2])))
+            and (after[0][2].lower() in cues.articles or (names.capital(after[0][2]) and names.is_word(after[0][2]))
+                 or (before and names.is_word(after[0][2]) and after[0][2].lower() not in self.per_units))
         ):
-            return None  # "$5 per share": not "Per a report, ..."
+            return None  # "$5 per share": not "Per a report, ...", ", per two officials"
         if cue in cues.separable and cue not in cues.reporting and not self.v2.particle_follows(after, cues.separable[cue]) \
                 and self.v2.by_preposition(cue, before, after) is None:  # but "Dies geht aus X hervor"
             return None  # "gab es keine": not "gab ... bekannt"
@@ -127,6 +137,11 @@ class Sources:
             if cues.on("indirect"):
                 attr.content = self.claims.statement(attr, False, None, after, ss, se)
             return attr
+        if coordinated is None and not names.capitalised and kind in ("reporting", "that") and before and (
+            before[-1][2].lower() in cues.coordinators
+            or (cue in self.participle_cues and before[-1][2].lower() in (",", "by"))
+        ):
+            coordinated = self._sentence_subject(before) or None  # "Judge X set a date and said ..."
         if coordinated:  # "Er legte sein Amt nieder und verkündete, ..."
             np = coordinated  # type: ignore[assignment]
         elif kind == "tag":  # "..., so der Sprecher."
@@ -191,7 +206,25 @@ class Sources:
                     attr.more = None
             if attr.content is None and cues.on("whole_sentence_claims") and kind in ("reporting", "quote"):
                 attr.content = self.claims.whole_sentence(ss, se)
+            if attr.content is not None and attr.more is None and not names.capitalised:
+                attr.content, attr.more = self._two_clauses(attr.content)
         return attr
+
+    def _two_clauses(self, span: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
+        """ "said A and that B": two statements, A and B (outside quotes)."""
+        cues, text = self.cues, self.text
+        for t in self.names.tokens(*span)[1:]:
+            if t[2].lower() not in cues.complementisers or self.layout.inside_quote(t[0]):
+                continue
+            lead = text[span[0]:t[0]].rstrip().rstrip(",").rstrip()
+            word = lead.rsplit(None, 1)[-1].lower() if lead.split() else ""
+            if word not in cues.coordinators:
+                continue
+            first = self.claims.clean((span[0], span[0] + len(lead) - len(word)))
+            second = self.claims.clean((t[1], span[1]))
+            if first is not None and second is not None:
+                return first, second
+        return span, None
 
     def _coordinated(self, before: list[Token], ss: int, previous: Attribution | None,
                      si: int) -> tuple[int, int] | list[Token] | None:
@@ -208,6 +241,58 @@ class Sources:
             if np and np[0][2].lower() not in cues.not_subjects and (np[0][0] - ss < 8):
                 return np
         return None
+
+    def _sentence_subject(self, before: list[Token]) -> list[Token]:
+        """The name that opens the sentence, when a verb follows it: the speaker of a second verb
+        ("Judge Arthur Benn set a date and said ...") or a participle ("X resigned, telling ...",
+        "X ended by saying ...")."""
+        names, cues = self.names, self.cues
+        i = 0
+        while i < len(before) and before[i][2].lower() in cues.articles:
+            i += 1
+        n = i
+        while n < len(before) and names.is_word(before[n][2]) and (before[n][2][0].isupper() or (
+            before[n][2].lower() in cues.connectors and n + 1 < len(before) and before[n + 1][2][0].isupper()
+        )):
+            n += 1
+        np = before[i:n]
+        if not np or n >= len(before) or not names.is_word(before[n][2]) or not before[n][2][0].islower():
+            return []
+        if len(np) == 1 and np[0][2].lower() in cues.stop | cues.not_clause | cues.between:
+            return []
+        return np
+
+    def _asides(self, toks: list[Token], j: int) -> int:
+        """Where the name before a verb ends, past what sits between commas after it: an age
+        ("Claire Dobson, 36, said"), a place ("X, of Mill Lane, said"), a relative clause ("X, who
+        spoke on condition of anonymity, said"). j is the comma before the verb; returns the comma
+        after the name (j itself when there is nothing to skip)."""
+        rel = self.cues.relative_pronouns
+        while True:
+            k = j - 1
+            while k >= 0 and toks[k][2] not in ",.;:!?" and j - k <= 30:
+                k -= 1
+            if k <= 0 or toks[k][2] != ",":
+                return j
+            inner = [t[2] for t in toks[k + 1 : j]]
+            if not inner:
+                return j
+            age = len(inner) == 1 and inner[0].isdigit()
+            place = inner[0].lower() in self.aside_words and len(inner) > 1 and inner[1][:1].isupper()
+            relative = inner[0].lower() in rel
+            if not (age or place or relative):
+                return j
+            j = k
+
+    def _verbal(self, toks: list[Token], j: int) -> bool:
+        """The words between the comma j and the comma before it form a clause, not an apposition
+        ("would pay more for steel, and some of the cost would be passed on, said X")."""
+        k = j - 1
+        while k >= 0 and self.names.is_word(toks[k][2]) and j - k <= 12:
+            k -= 1
+        inner = [t[2].lower() for t in toks[k + 1 : j]]
+        finite = self.cues.data.get("finite_words") or ()
+        return bool(inner) and (inner[0] in self.cues.coordinators or any(w in finite for w in inner))
 
     def _subject_before(self, before: list[Token], after: list[Token] | None = None) -> tuple[list[Token], int | None, bool]:
         """The speaker before a verb ("X said", "X, director at Y, said", "X (HRW) said"): its
@@ -234,13 +319,21 @@ class Sources:
                     and after and self.v2.subject_after(after):
                 return [], before[j][0], True  # "..., fordert UN-Generalsekretär Kofi Annan ein Ende"
             elif punct == "," and not skipped:
-                np, comma_before = self.names.apposition(before, j)
+                j2 = self._asides(before, j)
+                if j2 != j and j2 > 0 and names.is_word(before[j2 - 1][2]):
+                    np, k = names.np_back(before, j2 - 1)  # "Claire Dobson, 36, of Mill Lane, said"
+                    comma_before = before[k][0] if np and k >= 0 and before[k][2] == "," else None
+                    if np:
+                        return np, comma_before, False
+                if not self._verbal(before, j2):
+                    np, comma_before = self.names.apposition(before, j2)
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
                 np = self.names.quoted_name_before(before, j)
             if not np:
                 return [], before[j][0] if punct == "," else None, True
             return np, comma_before, False
         np, k = names.np_back(before, j)
+        np, k = self._linked_back(before, np, k)
         if k >= 0 and before[k][2].lower() in cues.clause_words:  # "..., wie die Polizei mitteilte"
             k -= 1
         if np and k >= 0 and before[k][2] == ",":
@@ -248,6 +341,25 @@ class Sources:
         if cues.on("verb_second"):
             return self.v2.subject(before, np, k, comma_before, self._cue_word)
         return np, comma_before, False
+
+    def _linked_back(self, toks: list[Token], np: list[Token], k: int) -> tuple[list[Token], int]:
+        """The source noun before "seen by", "from", ... joined to the phrase np after it:
+        "documents seen by this paper show", "Figures from the Office for National Statistics show"."""
+        names = self.names
+        while np and k >= 0:
+            for link in self.np_links:
+                n = len(link)
+                if k - n + 1 < 1 or [t[2].lower() for t in toks[k - n + 1 : k + 1]] != link:
+                    continue
+                j = k - n
+                if not names.is_word(toks[j][2]) or toks[j][2].lower() in self.cues.stop:
+                    continue
+                head, k2 = names.np_back(toks, j)
+                if head and not (len(head) == 1 and head[0][2].lower() in self.cues.pronouns):
+                    first = toks.index(head[0])
+                    return toks[first : toks.index(np[-1]) + 1], k2
+            break
+        return np, k
 
     def _noun_attribution(self, cs: int, ce: int, previous: Attribution | None) -> Attribution | None:
         """ "nach Angaben der Polizei" (the phrase after the cue) or "seiner Meinung nach" (before
@@ -266,7 +378,7 @@ class Sources:
         if cut is not None and cut + 1 < len(np) and np[cut + 1][2][:1].islower() \
                 and np[cut + 1][2].lower() not in self.cues.genitive | self.cues.connectors:
             np = np[: cut + 1]  # "nach Medienberichten weitere Teilnehmer": the reports, not who follows
-        if np and has_noun(np):
+        if np and has_noun(np) and not any(names.capital(t[2]) for t in np[:cut]):  # not "nach der Ablehnung des Gesetzes"
             start = next(t[0] for t in after if t[0] >= ce)  # the article too: "nach den Angaben"
             return self._attribution_with(cs, ce, "according", si, (start, np[-1][1]), np, after, ss, se)
         np, k = names.np_back(before, len(before) - 1)
@@ -339,6 +451,10 @@ class Sources:
                 a = attrs[i]
                 gap = text[q.close + 1 : a.begin].replace(",", " ").replace(";", " ").split()
                 if all(w.lower() in self.cues.articles or w in ":—–-" for w in gap):
+                    return a.resolved
+                if a.pronoun is None and len(gap) <= 4 and all(  # '"...," deputy press secretary Tom Avery said'
+                    w.isalpha() and w.islower() and w not in self.cues.stop | self.cues.not_clause for w in gap
+                ) and text[q.close + 1 : a.begin].startswith((",", " ")):
                     return a.resolved
         ss, _se = layout.sentence_bounds(layout.sentence_of(q.open))
         prev_close = layout.quote_ends[qi - 1] if qi > 0 else 0

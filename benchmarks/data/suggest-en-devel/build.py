@@ -23,6 +23,10 @@ _spec = importlib.util.spec_from_file_location("suggest_en_build", HERE.parent /
 assert _spec is not None and _spec.loader is not None
 held_out = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(held_out)
+held_out.CLOSING += "\n"
+"""A quote of several paragraphs repeats its opening mark at each paragraph and closes only at the
+end (14-speech-mayor-resigns): each paragraph is a quote of its own, which ends where its paragraph
+ends."""
 
 
 def build() -> str:
