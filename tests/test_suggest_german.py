@@ -146,3 +146,29 @@ def test_german_speakers_named_by_a_preposition_or_after_a_naming_verb(text, cla
 def test_coming_out_of_an_election_is_no_attribution():
     spans, _links = german("Als Sieger aus der Wahl ging die Partei der Bauern hervor.")
     assert not any(label == "source" for label, _text in spans)
+
+
+def test_a_speaker_in_an_apposition_with_a_party_is_not_the_object_after_the_verb():
+    spans, links = german("Der frühere Bürgermeister, Henning Berg (SPD), warnte die CDU vor einem „schmutzigen Wahlkampf“.")
+    assert ("schmutzigen Wahlkampf", "Henning Berg (SPD)") in links
+    assert ("source", "CDU") not in spans
+
+
+def test_a_newspaper_named_after_a_preposition_is_where_the_speaker_writes():
+    spans, links = german("In der „Rundschau am Sonntag“ schreibt Müller, dass die Stadt sparen müsse.")
+    assert ("die Stadt sparen müsse", "Müller") in links
+    assert ("quote", "Rundschau am Sonntag") not in spans  # a title, not a quotation
+
+
+@pytest.mark.parametrize("sentence", [
+    "Er stellte Anzeige gegen den Musiker, der mit bürgerlichem Namen Rodney Price heißt.",
+    "Derzeit steht in dem Entwurf noch der alte Passus.",
+])
+def test_german_look_alikes_of_a_speaker(sentence):
+    spans, _links = german(sentence)
+    assert not any(label == "source" for label, _text in spans)
+
+
+def test_verbs_that_tell_or_speculate_report_speech():
+    _spans, links = german("Ein Augenzeuge erzählte der Zeitung, die Soldaten hätten in die Menge geschossen.")
+    assert ("die Soldaten hätten in die Menge geschossen", "Augenzeuge") in links

@@ -235,6 +235,8 @@ class Names:
             return []
         inner = before[k + 1 : j]
         lead = before[k - 1][2].lower() if k > 0 else ""
+        if lead in self.cues.prepositions or (lead in self.cues.articles and k > 1 and before[k - 2][2].lower() in self.cues.prepositions):
+            return []  # "In der „BILD am Sonntag“ schreibt X": a place, not the speaker
         short_brand = len(inner) <= 3 and lead in self.cues.articles | self.cues.clause_words  # Wie „heise online“ berichtet
         if inner and not self.capital(inner[0][2]) and short_brand:
             return before[k : j + 1]  # with its marks: the name, not a quotation of its own
@@ -243,13 +245,21 @@ class Names:
     def apposition(self, toks: list[Token], j: int) -> tuple[list[Token], int | None]:
         """ "Hugh Williamson, Europe director at HRW, said": the name, from one side of the commas or the other."""
         k = j - 1
+        paren = None
+        if self.capitalised and k > 0 and toks[k][2] == ")":  # "..., Henning Scherf (SPD), warnte"
+            paren = k
+            while paren >= 0 and toks[paren][2] != "(" and j - paren <= 8:
+                paren -= 1
+            if paren < 1 or toks[paren][2] != "(":
+                return [], None
+            k = paren - 1
         while k >= 0 and self.is_word(toks[k][2]) and j - k <= 12:
             k -= 1
         if k < 0 or toks[k][2] != ",":
             return [], None
-        inner = toks[k + 1 : j]
+        inner = toks[k + 1 : paren if paren is not None else j]
         name, m = self.np_back(toks, k - 1)
         if inner and self.proper(inner) and not (name and self.proper(name)):
-            name = self.trim_name(inner)
+            name = self.trim_name(inner) + (toks[paren:j] if paren is not None else [])
         comma = toks[m][0] if name and m >= 0 and toks[m][2] == "," else None
         return name, comma

@@ -152,7 +152,11 @@ class _Rules:
         words = inner.split()
         if not words or any(p in inner for p in ".,!?;:…") or q.cont is not None:
             return False
-        if not all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() or w.lower() in self.cues.connectors or w.lower() in self.cues.articles for w in words):
+        small = self.cues.connectors | self.cues.articles | self.cues.prepositions if self.cues.on("capitalised_nouns") \
+            else self.cues.connectors | self.cues.articles  # "Rundschau am Sonntag", "Gesetz zur Änderung des Passgesetzes"
+        if not words[0][0].isupper() and not words[0][0].isdigit() and self.cues.on("capitalised_nouns"):
+            return False
+        if not all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() or w.lower() in small for w in words):
             return False
         before = self.text[max(0, q.open - 12):q.open].split()
         if before and before[-1].lower() in self.cues.predicative:
