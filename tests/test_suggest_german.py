@@ -172,3 +172,17 @@ def test_german_look_alikes_of_a_speaker(sentence):
 def test_verbs_that_tell_or_speculate_report_speech():
     _spans, links = german("Ein Augenzeuge erzählte der Zeitung, die Soldaten hätten in die Menge geschossen.")
     assert ("die Soldaten hätten in die Menge geschossen", "Augenzeuge") in links
+
+
+def test_holding_something_likely_is_an_opinion_of_its_subject():
+    _spans, links = german("Analysten halten einen Preis von 60 Dollar für wahrscheinlich.")
+    assert ("Analysten halten einen Preis von 60 Dollar für wahrscheinlich", "Analysten") in links
+    _spans, links = german("Beobachter halten es jedoch für unwahrscheinlich, dass das Gericht die Wahl aufhebt.")
+    assert ("das Gericht die Wahl aufhebt", "Beobachter") in links
+
+
+def test_the_agent_of_a_passive_that_opens_the_sentence_speaks():
+    _spans, links = german("Von der Opposition wurde die Art des Besuchs als unangemessen kritisiert.")
+    assert any(source == "Opposition" for _head, source in links)
+    _spans, links = german("Das System wurde vom österreichischen Verfassungsgerichtshof für rechtswidrig erklärt.")
+    assert any(source.endswith("Verfassungsgerichtshof") for _head, source in links)

@@ -171,9 +171,10 @@ class VerbSecond:
             if subject and names.capital(subject[0][2]):
                 return subject, None, False
         for i in range(c, len(before) - 1):
-            if before[i][2].lower() in cues.agents and any(t[2].lower() in cues.passive for t in before[c:i]):
+            fronted = i == c and any(t[2].lower() in cues.passive for t in before[i:])  # "Von der Opposition wurde ... kritisiert"
+            if before[i][2].lower() in cues.agents and (fronted or any(t[2].lower() in cues.passive for t in before[c:i])):
                 agent = names.np_forward(before, i + 1)
-                if agent and names.capital(agent[0][2]):
+                if agent and any(names.capital(t[2]) for t in agent):  # "vom österreichischen Verfassungsgerichtshof"
                     return agent, None, False
         return [], None, False
 
@@ -199,6 +200,21 @@ class VerbSecond:
             nxt = after[n + 1][2] if n + 1 < len(after) else "."
             if w.lower() in particles and (nxt in ",;:.!?" or not nxt[0].isalnum()):
                 return True  # the particle closes the clause: "gab ... bekannt, dass"
+            if w.lower() in particles and VerbSecond._predicative(after, n + 1):
+                return True  # "hält es für möglich, dass", "hielten ihn für immer unwahrscheinlicher"
+        return False
+
+    @staticmethod
+    def _predicative(after: list[Token], i: int) -> bool:
+        """One or two lowercase words from after[i] that close the clause: the adjective after a
+        particle ("für wahrscheinlich.", "zu bedenken, dass")."""
+        for n in range(i, min(i + 2, len(after))):
+            w = after[n][2]
+            if not (w[:1].isalpha() and w[:1].islower()):
+                return False
+            nxt = after[n + 1][2] if n + 1 < len(after) else "."
+            if nxt in ",;:.!?":
+                return True
         return False
 
     def colon_subject(self, toks: list[Token]) -> list[Token]:
