@@ -137,16 +137,54 @@ class Claims:
                 return (te, se)
             if (not self.names.is_word(w) and w != ",") or w.lower() in cues.coordinators:
                 break  # "said the plan was welcome but warned that ...": not this verb's "that"
-        if attr.kind == "reporting" and after:
+        data = cues.data
+        verb = self.text[attr.cue_start:attr.cue_end].lower()
+        if attr.kind == "that" and after and verb in (data.get("addressee_verbs") or ()):
+            clause = self._after_addressee(after)
+            if clause is not None:
+                return (clause, se)  # "told the Clarion the flat was let"
+        source_word = self.text[attr.source[0]:attr.source[1]].split()[-1:] if attr.source[1] > attr.source[0] else []
+        evidence = attr.kind == "that" and verb in (data.get("evidence_verbs") or ()) and bool(source_word) \
+            and source_word[0].lower() in (data.get("evidence_nouns") or ())
+        if (attr.kind == "reporting" or evidence) and after:
             w = after[0][2]
             opens = cues.clause_phrases is not None and cues.clause_phrases.match(self.text, after[0][0])
             if self.names.is_word(w) and (opens or (w.lower() not in cues.not_clause and not w.lower().endswith("ly"))):
                 return (after[0][0], se)
             determiners = cues.data.get("clause_determiners") or ()
-            if w.lower() in determiners and len(after) > 1 and self.names.is_word(after[1][2]) \
-                    and after[1][2].lower() not in cues.not_clause:
-                return (after[0][0], se)  # "said no decision had been made", not "said no to"
+            if w.lower() in determiners and self._finite_soon(after[1:]):
+                return (after[0][0], se)  # "said no decision had been made", not "said no to", "said no more"
         return None
+
+    def _after_addressee(self, after: list[Token]) -> int | None:
+        """Where the clause starts after "told" and its addressee, without "that": "told reporters
+        the plan was dead", "told the BBC he would resign" (a finite verb within a few words; not
+        "told the court the story of his life")."""
+        cues, names = self.cues, self.names
+        if after[0][2].lower() in cues.not_clause:
+            return None  # "told of an accident"
+        addressee = names.np_forward(after, 0)
+        if not addressee:
+            return None
+        rest = [t for t in after if t[0] >= addressee[-1][1]]
+        if not rest or not names.is_word(rest[0][2]) or rest[0][2].lower() in cues.not_clause \
+                or rest[0][2].lower() in cues.complementisers:
+            return None
+        return rest[0][0] if self._finite_soon(rest) else None
+
+    def _finite_soon(self, toks: list[Token]) -> bool:
+        """A clause opens at toks[0]: a word, not a preposition, and a finite verb (`finite_words`)
+        within the next few words, before any punctuation ("no decision had been made")."""
+        names, cues = self.names, self.cues
+        if not toks or not names.is_word(toks[0][2]) or toks[0][2].lower() in cues.not_clause:
+            return False
+        finite = cues.data.get("finite_words") or ()
+        for _s, _e, w in toks[1:7]:
+            if not names.is_word(w):
+                return False
+            if w.lower() in finite:
+                return True
+        return False
 
     def anaphoric(self, attr: Attribution, ss: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """ "Dies gab die Polizei bekannt.": the sentence before (what "Dies" stands for) and the word."""

@@ -70,6 +70,7 @@ class Sources:
         """ "Claire Dobson, 36, of Mill Lane, said": a place after a name is no apposition."""
         self.np_links = [str(w).lower().split() for w in data.get("source_links") or ()]
         """ "documents seen by this paper show": words that join a source noun to the phrase after it."""
+        self.determiners = self.cues.articles | frozenset(str(w).lower() for w in data.get("demonstratives") or ())
         self.per_units = frozenset(str(w).lower() for w in data.get("per_units") or ())
         """ "$5 per share": words after "per" that make it no attribution."""
         self.participle_cues = frozenset(str(w).lower() for w in data.get("participle_cues") or ())
@@ -188,6 +189,10 @@ class Sources:
                 comma_before = before[-1][0] if inverted and before and before[-1][2] == "," else None
                 if inverted and comma_before is None:
                     after = []  # "Dies geht aus X hervor, die ...": what it says is the sentence before
+        if cues.on("verb_second") and cue in cues.quoting and kind == "reporting" and np:
+            quoted = self.v2.quoted_object(after, np, inverted)  # "Ein Sender zitierte Papandreou mit den Worten"
+            if quoted:
+                np = quoted
         if not np:
             return None
         if self.text[np[0][0] - 2 : np[0][0]].strip() == "(" and self.text[ce : ce + 1] == ")":
@@ -204,6 +209,9 @@ class Sources:
                 attr.content, attr.more = self.claims.anaphoric(attr, ss)
                 if attr.content is None:
                     attr.more = None
+            if attr.content is None and kind == "quote" and cues.on("allegations") and cue in cues.accusation_words \
+                    and not names.capitalised:
+                attr.content = self.claims.clean((ce, se))  # "X accused Y of Z (and said ...)": what follows the verb
             if attr.content is None and cues.on("whole_sentence_claims") and kind in ("reporting", "quote"):
                 attr.content = self.claims.whole_sentence(ss, se)
             if attr.content is not None and attr.more is None and not names.capitalised:
@@ -319,13 +327,13 @@ class Sources:
                     and after and self.v2.subject_after(after):
                 return [], before[j][0], True  # "..., fordert UN-Generalsekretär Kofi Annan ein Ende"
             elif punct == "," and not skipped:
-                j2 = self._asides(before, j)
+                j2 = self._asides(before, j) if not names.capitalised else j
                 if j2 != j and j2 > 0 and names.is_word(before[j2 - 1][2]):
                     np, k = names.np_back(before, j2 - 1)  # "Claire Dobson, 36, of Mill Lane, said"
                     comma_before = before[k][0] if np and k >= 0 and before[k][2] == "," else None
                     if np:
                         return np, comma_before, False
-                if not self._verbal(before, j2):
+                if names.capitalised or not self._verbal(before, j2):
                     np, comma_before = self.names.apposition(before, j2)
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
                 np = self.names.quoted_name_before(before, j)
@@ -346,19 +354,21 @@ class Sources:
         """The source noun before "seen by", "from", ... joined to the phrase np after it:
         "documents seen by this paper show", "Figures from the Office for National Statistics show"."""
         names = self.names
-        while np and k >= 0:
-            for link in self.np_links:
-                n = len(link)
-                if k - n + 1 < 1 or [t[2].lower() for t in toks[k - n + 1 : k + 1]] != link:
-                    continue
-                j = k - n
-                if not names.is_word(toks[j][2]) or toks[j][2].lower() in self.cues.stop:
-                    continue
-                head, k2 = names.np_back(toks, j)
-                if head and not (len(head) == 1 and head[0][2].lower() in self.cues.pronouns):
-                    first = toks.index(head[0])
-                    return toks[first : toks.index(np[-1]) + 1], k2
-            break
+        if not np or k < 0:
+            return np, k
+        at = k - 1 if toks[k][2].lower() in self.determiners else k  # "seen by this paper"
+        for link in self.np_links:
+            n = len(link)
+            if at - n + 1 < 1 or [t[2].lower() for t in toks[at - n + 1 : at + 1]] != link:
+                continue
+            j = at - n
+            if not names.is_word(toks[j][2]) or toks[j][2].lower() in self.cues.stop:
+                continue
+            head, k2 = names.np_back(toks, j)
+            if k2 >= 0 and toks[k2][2].lower() in self.cues.not_clause:
+                continue  # "looking with pleasure at the table": an object, not a speaker
+            if head and not (len(head) == 1 and head[0][2].lower() in self.cues.pronouns):
+                return toks[toks.index(head[0]) : toks.index(np[-1]) + 1], k2
         return np, k
 
     def _noun_attribution(self, cs: int, ce: int, previous: Attribution | None) -> Attribution | None:
@@ -450,9 +460,9 @@ class Sources:
             if i < len(attrs) and attrs[i].cue_start < limit:
                 a = attrs[i]
                 gap = text[q.close + 1 : a.begin].replace(",", " ").replace(";", " ").split()
-                if all(w.lower() in self.cues.articles or w in ":—–-" for w in gap):
+                if all(w.lower() in self.cues.articles | self.cues.passive or w in ":—–-" for w in gap):  # "„...“, wird X zitiert"
                     return a.resolved
-                if a.pronoun is None and len(gap) <= 4 and all(  # '"...," deputy press secretary Tom Avery said'
+                if a.pronoun is None and not self.names.capitalised and len(gap) <= 4 and all(  # '"...," deputy press secretary Tom Avery said'
                     w.isalpha() and w.islower() and w not in self.cues.stop | self.cues.not_clause for w in gap
                 ) and text[q.close + 1 : a.begin].startswith((",", " ")):
                     return a.resolved

@@ -1,0 +1,143 @@
+"""English house styles the rule suggestions must read: one sentence a construction, and the span
+and link a user expects to see suggested (benchmarks/data/suggest-en-devel has them in articles)."""
+
+from __future__ import annotations
+
+from reader.core.model import Document
+from reader.core.schema import default_schema
+from reader.suggest.cues import load_cues
+from reader.suggest.rules import suggest
+
+
+def found(text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(label, text) of each suggestion, and (content text, source text) of each link."""
+    out = suggest(Document("t", text), load_cues(), default_schema())
+    by_id = {s.id: s for s in out.spans}
+    spans = {(s.label, s.text) for s in out.spans}
+    links = {(by_id[r.head].text, by_id[r.tail].text) for r in out.relations}
+    return spans, links
+
+
+def sources(spans: set[tuple[str, str]]) -> set[str]:
+    return {t for label, t in spans if label == "source"}
+
+
+# --------------------------------------------------------------------------- who speaks
+
+
+def test_an_age_and_a_street_after_the_name_are_skipped():
+    spans, links = found("Mother-of-two Claire Dobson, 36, of Mill Lane, said the news had come as a shock.")
+    assert any(head == "the news had come as a shock" and source.endswith("Claire Dobson") for head, source in links)
+    assert not {"36", "Mill Lane"} & sources(spans)
+
+
+def test_a_relative_clause_between_speaker_and_verb_is_skipped():
+    spans, links = found(
+        "A senior administration official, who spoke on condition of anonymity because the plans had "
+        "not been finalised, said the announcement could come as early as next week."
+    )
+    assert ("the announcement could come as early as next week", "senior administration official") in links
+    assert sources(spans) == {"senior administration official"}
+
+
+def test_a_clause_between_commas_is_no_apposition_of_the_speaker_after_the_verb():
+    spans, links = found(
+        "Carmakers would pay more for steel, and some of the cost would be passed on to consumers, "
+        "said Hanna Sorel, chief economist at Merida Bank."
+    )
+    assert sources(spans) == {"Hanna Sorel"}
+    assert any(source == "Hanna Sorel" and head.startswith("Carmakers would pay") for head, source in links)
+
+
+def test_a_participle_speaks_for_the_subject_of_its_sentence():
+    _, links = found(
+        "Mayor Rosalind Achebe announced her resignation on Friday, telling a packed council chamber "
+        "that her doctors had advised her to step back."
+    )
+    assert ("her doctors had advised her to step back", "Mayor Rosalind Achebe") in links
+    _, links = found("It rained all day. Marsh ended the briefing by saying she would visit the river towns next month.")
+    assert ("she would visit the river towns next month", "Marsh") in links
+
+
+def test_a_second_verb_after_and_speaks_for_the_name_that_opens_the_sentence():
+    spans, links = found("Judge Arthur Benn set a trial date of 9 September and said he would not tolerate delays.")
+    assert ("he would not tolerate delays", "Judge Arthur Benn") in links
+    spans, _ = found("The river rose and said nothing.")
+    assert sources(spans) == set()
+
+
+def test_a_description_between_the_quote_and_the_name_after_it():
+    _, links = found('"The president has full confidence in his cabinet," deputy press secretary Tom Avery said in a statement.')
+    assert ("The president has full confidence in his cabinet,", "Tom Avery") in links
+
+
+def test_a_source_noun_joined_to_what_follows_it():
+    _, links = found("Twelve senior officers enjoyed a spa weekend at the council's expense, documents seen by this paper show.")
+    assert ("Twelve senior officers enjoyed a spa weekend at the council's expense", "documents seen by this paper") in links
+    _, links = found("Figures from the Office for National Statistics show private rents rose by 8.4% in the year to March.")
+    assert ("private rents rose by 8.4% in the year to March", "Figures from the Office for National Statistics") in links
+    spans, _ = found("He stood looking with pleasure at the enormous table, his guests said.")
+    assert "pleasure at the enormous table" not in sources(spans)
+
+
+def test_per_after_a_comma_and_in_the_view_of():
+    _, links = found("The chief of staff shouted at senior aides over leaks, per two officials who were in the room.")
+    assert ("The chief of staff shouted at senior aides over leaks", "two officials") in links
+    _, links = found("In the view of Treasury officials, pausing the project would cost more than finishing it.")
+    assert ("pausing the project would cost more than finishing it", "Treasury officials") in links
+    spans, _ = found("The levy is $5 per share, and the board set it in May.")
+    assert sources(spans) == set()
+
+
+def test_as_one_put_it_before_a_quote():
+    _, links = found('As one rail economist put it, "The question is whether it is worth finishing at any price."')
+    assert ("The question is whether it is worth finishing at any price.", "one rail economist") in links
+
+
+# --------------------------------------------------------------------------- what is said
+
+
+def test_told_an_addressee_and_a_clause_without_that():
+    _, links = found("But neighbours told the Clarion the flat was let to holidaymakers all summer.")
+    assert ("the flat was let to holidaymakers all summer", "neighbours") in links
+    spans, _ = found("He told the court the story of his long life.")
+    assert {label for label, _ in spans} <= {"source"}
+
+
+def test_said_a_and_that_b_is_two_claims():
+    spans, links = found("A council spokesperson said no decision had been made and that all responses would be considered.")
+    assert ("no decision had been made", "council spokesperson") in links
+    assert ("all responses would be considered", "council spokesperson") in links
+    spans, _ = found("Boris said no more and looked at his mother.")
+    assert not any(label == "claim" for label, _ in spans)
+
+
+def test_an_accusation_before_a_second_verb_is_an_allegation_of_the_same_speaker():
+    spans, links = found(
+        "Senate Minority Leader Douglas Pryor accused Democrats of loading the bill with pet projects "
+        "and said his caucus would not supply the votes."
+    )
+    allegation = next(t for label, t in spans if label == "allegation")
+    assert "loading the bill with pet projects" in allegation and "caucus" not in allegation
+    assert (allegation, "Senate Minority Leader Douglas Pryor") in links
+    assert ("his caucus would not supply the votes", "Senate Minority Leader Douglas Pryor") in links
+
+
+def test_base_forms_of_reporting_verbs():
+    spans, links = found("Prosecutors allege that Quill steered three projects to a developer and hid the payments.")
+    assert ("allegation", "Quill steered three projects to a developer and hid the payments") in spans
+    assert ("Quill steered three projects to a developer and hid the payments", "Prosecutors") in links
+    _, links = found("Leaders of both parties insist they do not want a repeat.")
+    assert ("they do not want a repeat", "Leaders of both parties") in links
+
+
+def test_tabloid_verbs():
+    _, links = found('Finch hit back last night. "This is a smear, pure and simple," he fumed.')
+    assert ("This is a smear, pure and simple,", "he") in links
+    _, links = found('Campaign group Taxpayers\' Watch blasted the claims as "a slap in the face for families".')
+    assert any(head == "a slap in the face for families" and "Watch" in source for head, source in links)
+
+
+def test_a_headline_with_the_speaker_after_it():
+    _, links = found("MP's office is a holiday flat, furious neighbours claim\n\nThe flat is in Saltmarsh Bay.")
+    assert ("MP's office is a holiday flat", "furious neighbours") in links
