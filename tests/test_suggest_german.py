@@ -186,3 +186,22 @@ def test_the_agent_of_a_passive_that_opens_the_sentence_speaks():
     assert any(source == "Opposition" for _head, source in links)
     _spans, links = german("Das System wurde vom österreichischen Verfassungsgerichtshof für rechtswidrig erklärt.")
     assert any(source.endswith("Verfassungsgerichtshof") for _head, source in links)
+
+
+@pytest.mark.parametrize(("sentence", "quote", "source"), [
+    # a quoting verb: its object speaks, whether its subject comes before it or after it
+    ("Ein Sender zitierte Papandreou mit den Worten: „Ich klebe nicht an meinem Stuhl.“",
+     "Ich klebe nicht an meinem Stuhl.", "Papandreou"),
+    ("„Wir brauchen mehr Geld“, zitiert die „Abendzeitung“ den Minister.", "Wir brauchen mehr Geld", "Minister"),
+    # the passive of quoting: its subject speaks, past the auxiliary
+    ("„Wir sind bereit“, wird der Trainer zitiert.", "Wir sind bereit", "Trainer"),
+])
+def test_whom_a_quoting_verb_quotes_is_the_speaker(sentence, quote, source):
+    _spans, links = german(sentence)
+    assert (quote, source) in links
+
+
+def test_an_object_with_a_possessive_before_the_verb_is_not_the_speaker():
+    spans, links = german("Ihren Widersacher Peter Lang forderte Müller auf, über einen Rücktritt nachzudenken.")
+    assert ("über einen Rücktritt nachzudenken", "Müller") in links
+    assert ("source", "Widersacher Peter Lang") not in spans

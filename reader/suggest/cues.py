@@ -127,6 +127,8 @@ class LanguageCues:
         self.source_prepositions = {str(k).lower(): [str(p).lower() for p in v or ()]
                                     for k, v in (data.get("source_prepositions") or {}).items()}
         """Verbs whose speaker is the object of a preposition: "Wie aus dem Bericht hervorgeht"."""
+        self.quoting = _words(data.get("quoting_verbs"))
+        """Verbs whose object is the speaker: "Ein Sender zitierte Papandreou mit den Worten"."""
         self.subjunctive = _words(data.get("subjunctive"))
         self.subjunctive_strong = _words(data.get("subjunctive_strong"))
         self.between = _words(data.get("between_words"))

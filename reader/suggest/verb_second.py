@@ -256,3 +256,22 @@ class VerbSecond:
             np = names.np_forward(after, j + 1)
             return (np, True) if np else None
         return None
+
+    def quoted_object(self, after: list[Token], subject: list[Token], inverted: bool) -> list[Token]:
+        """Whom a quoting verb (`quoting_verbs`) quotes: the object after it, past the subject when
+        that follows the verb ("Ein Sender zitierte Papandreou", "„...“, zitiert die Zeitung den
+        Minister"); [] when there is none (a passive: "X wird zitiert")."""
+        cues, names = self.cues, self.names
+        i = self.fronted(after)
+        if inverted:
+            if not subject or subject[-1] not in after:
+                return []
+            i = after.index(subject[-1]) + 1
+            if i < len(after) and any(after[i][2] in c for c in cues.closers.values()):
+                i += 1  # past the closing mark of "die „Computerwoche“"
+        if i >= len(after) or after[i][2].lower() in cues.passive or not names.is_word(after[i][2]):
+            return []
+        np = names.np_forward(after, i)
+        if not np or np[0][2].lower() in cues.stop or not any(names.capital(t[2]) for t in np):
+            return []
+        return np
