@@ -205,3 +205,16 @@ def test_an_object_with_a_possessive_before_the_verb_is_not_the_speaker():
     spans, links = german("Ihren Widersacher Peter Lang forderte Müller auf, über einen Rücktritt nachzudenken.")
     assert ("über einen Rücktritt nachzudenken", "Müller") in links
     assert ("source", "Widersacher Peter Lang") not in spans
+
+
+def test_a_speaker_with_two_adjectives_is_the_subject_not_the_object():
+    spans, links = german("Vertreter der kritischen thailändischen Presse bezeichneten das Auftreten der Polizei als „zurückhaltend“.")
+    assert ("zurückhaltend", "Vertreter der kritischen thailändischen Presse") in links
+    assert ("source", "Auftreten der Polizei") not in spans
+
+
+def test_verbs_that_compare_or_ask_report_speech():
+    _spans, links = german("Die Bürgermeisterin bat die Anwohner, die Keller zu räumen.")
+    assert any(source == "Bürgermeisterin" for _head, source in links)
+    _spans, links = german("Zudem regte ein Sprecher der Union eine Konferenz der Nachbarstaaten an.")
+    assert any(source == "Sprecher der Union" for _head, source in links)

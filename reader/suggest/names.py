@@ -93,7 +93,9 @@ class Names:
         adjective before a noun ("kanadischen Ermittler") or a connector ("Ministerium für")."""
         if not self.capitalised or capital(w) or w.lower() in self.cues.connectors:
             return False
-        return not (got and got[-1][2][:1].isupper() and w.endswith(ADJECTIVE_ENDINGS))
+        nxt = got[-1][2] if got else ""
+        adjective_before = nxt[:1].islower() and nxt.endswith(ADJECTIVE_ENDINGS) and len(nxt) > 3  # "kritischen thailändischen Medien"
+        return not (got and (nxt[:1].isupper() or adjective_before) and w.endswith(ADJECTIVE_ENDINGS))
 
     def _genitive_back(self, toks: list[Token], i: int, got: list[Token]) -> bool:
         """ "Sprecher der Polizei": an article after a noun, before the name, opens a genitive."""
