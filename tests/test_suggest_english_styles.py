@@ -141,3 +141,53 @@ def test_tabloid_verbs():
 def test_a_headline_with_the_speaker_after_it():
     _, links = found("MP's office is a holiday flat, furious neighbours claim\n\nThe flat is in Saltmarsh Bay.")
     assert ("MP's office is a holiday flat", "furious neighbours") in links
+
+
+# --------------------------------------------------------------------------- second round of styles
+
+
+def test_a_dateline_does_not_hide_the_subject_of_a_participle():
+    _, links = found(
+        "HARTWELL, Tenland (AP) — Tenland Gov. Maria Castellano vetoed a bill Tuesday, "
+        "saying it would drain money from rural schools."
+    )
+    assert any(head == "it would drain money from rural schools" and source.endswith("Maria Castellano") for head, source in links)
+
+
+def test_quoted_as_saying():
+    _, links = found("State news agency OSA quoted Prime Minister Lena Dorn as saying that her government would not give in.")
+    assert ("her government would not give in", "Prime Minister Lena Dorn") in links
+    _, links = found("House Speaker Tom Reyes, a Republican, was quoted by the Gazette as saying that a vote could come next week.")
+    assert ("a vote could come next week", "House Speaker Tom Reyes") in links
+
+
+def test_an_attribution_between_two_commas_attributes_what_comes_before_it():
+    spans, links = found("The plan would cost the state $180 million in two years, Castellano said, money that would otherwise go to schools.")
+    assert ("The plan would cost the state $180 million in two years", "Castellano") in links
+    assert ("claim", "would otherwise go to schools") not in spans
+
+
+def test_a_name_between_commas_beats_a_description_before_it():
+    _, links = found("The bill's sponsor, state Sen. Dale Whitford, called the veto a mistake and said he had the votes to override it.")
+    assert any(head == "he had the votes to override it" and source.endswith("Dale Whitford") for head, source in links)
+    _, links = found("Reyes' spokesman, Kyle Brandt, later said no date had been set.")
+    assert ("no date had been set", "Kyle Brandt") in links
+    spans, _ = found("The survey of 2,000 adults, carried out by Northgate Research, found that 63% were in favour.")
+    assert "carried out by Northgate Research" not in sources(spans)
+
+
+def test_according_to_a_noun_in_ly():
+    spans, links = found("Four of them oppose vouchers, according to a tally by the Hartwell Gazette.")
+    assert "a" not in sources(spans)
+    assert any(head == "Four of them oppose vouchers" and "tally" in source for head, source in links)
+
+
+def test_accusing_is_an_allegation():
+    spans, links = found("Talks broke down on Monday, with each side accusing the other of bad faith.")
+    assert any(label == "allegation" and "bad faith" in t for label, t in spans)
+    assert any("bad faith" in head and source == "each side" for head, source in links)
+
+
+def test_figures_quote_nobody_the_speaker_who_cites_them_does():
+    _, links = found('Gareth Davies said the figures showed "the scale of the challenge" facing hospitals.')
+    assert ("the scale of the challenge", "Gareth Davies") in links

@@ -88,8 +88,11 @@ class Claims:
             if comma_before is not None:
                 span = (ss, comma_before)
         else:
-            if attr.kind in ("reporting", "that"):
+            if attr.kind in ("reporting", "that") and not (comma_before is not None and after and after[0][2] == ","
+                                                           and not cues.on("verb_second")):
                 span = self._clause_after(attr, after, se)
+            elif attr.kind in ("reporting", "that"):
+                span = (ss, comma_before)  # "A, X said, B": A
             if span is None and comma_before is not None and attr.kind in ("reporting", "that"):
                 tail = [t for t in after if self.names.is_word(t[2])]
                 short = len(tail) <= 5 and not any(not self.names.is_word(t[2]) and t[2] not in ".!?," for t in after)

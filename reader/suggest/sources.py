@@ -114,6 +114,8 @@ class Sources:
             return None  # "gab es keine": not "gab ... bekannt"
         if before and before[-1][2].lower() in cues.infinitive_markers and kind in ("reporting", "that", "quote"):
             return None  # "hätte das Dekret zu bestätigen": an infinitive reports nothing
+        if cues.on("verb_second") and self.v2.attributive(cue, before, after):
+            return None  # "die erwartete Entscheidung", "die angekündigten Auftritte": an adjective
         if cues.on("verb_second") and kind in ("reporting", "that", "quote") and after and after[0][2].lower() in cues.passive:
             return None  # "..., der wegen Befehlsverweigerung verurteilt worden war": a passive, nobody speaks
         if kind == "self":  # "Demnach ...": the cue names the source it refers to
@@ -138,6 +140,9 @@ class Sources:
             if cues.on("indirect"):
                 attr.content = self.claims.statement(attr, False, None, after, ss, se)
             return attr
+        quoted = self._quoted_as(before) if cue in self.participle_cues and not names.capitalised else None
+        if quoted:  # "OSA quoted Prime Minister Lena Dorn as saying", "X was quoted by Y as saying"
+            coordinated = quoted
         if coordinated is None and not names.capitalised and kind in ("reporting", "that") and before and (
             before[-1][2].lower() in cues.coordinators
             or (cue in self.participle_cues and before[-1][2].lower() in (",", "by"))
@@ -168,7 +173,8 @@ class Sources:
                 cues.on("verb_second") and kind in ("reporting", "that") and start < len(after)
                 and after[start][2].lower() in cues.object_articles
             ) else []  # "..., wies den Vorwurf zurück": an object, not the speaker
-            if not np and kind == "according" and after and names.is_word(after[0][2]) and after[0][2].lower() not in cues.stop:
+            if not np and kind == "according" and after and names.is_word(after[0][2]) and after[0][2].lower() not in cues.stop \
+                    and not (not names.capitalised and after[0][2].lower() in cues.articles):
                 np = after[:1]  # "laut taz": a name written in lower case
             rest = [t for t in after if np and t[0] >= np[-1][1]]
             if not cues.on("verb_second") and rest and names.is_word(rest[0][2]) and not (
@@ -250,12 +256,29 @@ class Sources:
                 return np
         return None
 
+    def _quoted_as(self, before: list[Token]) -> list[Token]:
+        """The speaker of "quoted X as saying" (X) and of "X was quoted by Y as saying" (X)."""
+        if len(before) < 3 or before[-1][2].lower() != "as":
+            return []
+        verbs = self.cues.data.get("quoted_as") or ()
+        q = next((n for n in range(len(before) - 2, -1, -1) if before[n][2].lower() in verbs), None)
+        if q is None:
+            return []
+        if q > 0 and before[q - 1][2].lower() in (self.cues.data.get("passive_words") or ()):
+            np, _comma, inverted = self._subject_before(before[: q - 1])
+            return [] if inverted else np
+        np = self.names.np_forward(before, q + 1)
+        return np if np and np[-1] == before[-2] else []
+
     def _sentence_subject(self, before: list[Token]) -> list[Token]:
         """The name that opens the sentence, when a verb follows it: the speaker of a second verb
         ("Judge Arthur Benn set a date and said ...") or a participle ("X resigned, telling ...",
         "X ended by saying ...")."""
         names, cues = self.names, self.cues
         i = 0
+        dash = next((n for n, t in enumerate(before[:12]) if t[2] in ("—", "–", "-")), None)
+        if dash is not None and all(not t[2][:1].islower() for t in before[:dash]):
+            i = dash + 1  # "HARTWELL, Tenland (AP) — Tenland Gov. Maria Castellano vetoed ..."
         while i < len(before) and before[i][2].lower() in cues.articles:
             i += 1
         n = i
@@ -266,8 +289,8 @@ class Sources:
         np = before[i:n]
         if not np or n >= len(before) or not names.is_word(before[n][2]) or not before[n][2][0].islower():
             return []
-        if len(np) == 1 and np[0][2].lower() in cues.stop | cues.not_clause | cues.between:
-            return []
+        if np[0][2].lower() in cues.not_subjects or (len(np) == 1 and np[0][2].lower() in cues.stop | cues.not_clause | cues.between):
+            return []  # "Another time he interrupted, saying ...": no subject
         return np
 
     def _asides(self, toks: list[Token], j: int) -> int:
@@ -291,6 +314,21 @@ class Sources:
             if not (age or place or relative):
                 return j
             j = k
+
+    def _name_inside(self, toks: list[Token], j: int) -> list[Token]:
+        """The name that ends the words between the comma j and the comma before it, when it has
+        a capitalised word before its last ("state Sen. Dale Whitford")."""
+        k = j - 1
+        while k >= 0 and self.names.is_word(toks[k][2]) and j - k <= 12:
+            k -= 1
+        inner = toks[k + 1 : j]
+        n = len(inner)
+        while n > 0 and inner[n - 1][2][:1].isupper():
+            n -= 1
+        name = inner[n:]
+        if any(t[2].lower() in self.cues.stop for t in inner):
+            return []  # "carried out by Northgate Research": a participle, not a name
+        return inner if len(name) >= 2 and k >= 0 and toks[k][2] == "," else []
 
     def _verbal(self, toks: list[Token], j: int) -> bool:
         """The words between the comma j and the comma before it form a clause, not an apposition
@@ -326,6 +364,10 @@ class Sources:
             elif punct == "," and not skipped and cues.on("verb_second") and j > 0 and before[j - 1][2][:1].islower() \
                     and after and self.v2.subject_after(after):
                 return [], before[j][0], True  # "..., fordert UN-Generalsekretär Kofi Annan ein Ende"
+            elif punct == "," and skipped and not names.capitalised:
+                np, comma_before = self.names.apposition(before, j)  # "X's spokesman, Kyle Brandt, later said"
+                if not (np and names.proper(np)):
+                    np, comma_before = [], None
             elif punct == "," and not skipped:
                 j2 = self._asides(before, j) if not names.capitalised else j
                 if j2 != j and j2 > 0 and names.is_word(before[j2 - 1][2]):
@@ -335,6 +377,8 @@ class Sources:
                         return np, comma_before, False
                 if names.capitalised or not self._verbal(before, j2):
                     np, comma_before = self.names.apposition(before, j2)
+                    if np and not names.capitalised and not names.proper(np):
+                        np = self._name_inside(before, j2) or np  # "The bill's sponsor, state Sen. Dale Whitford, said"
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
                 np = self.names.quoted_name_before(before, j)
             if not np:
@@ -471,6 +515,13 @@ class Sources:
         start = max(ss, prev_close, q.open - WINDOW)
         i = bisect.bisect_left(cue_starts, q.open) - 1
         if i >= 0 and attrs[i].cue_start >= start:  # 'X said: "..."' / 'X blamed it on "..."'
+            nested = text[attrs[i].source[0]:attrs[i].source[1]].split()
+            evidence = self.cues.data.get("evidence_nouns") or ()
+            if attrs[i].kind != "quote" and nested and nested[-1].lower() in evidence and not self.names.capitalised:
+                outer = next((a for a in attrs[:i] if a.sentence == attrs[i].sentence and a.content is not None
+                              and a.content[0] <= attrs[i].begin and q.end <= a.content[1]), None)
+                if outer is not None:  # 'X said the figures showed "the scale of the challenge"': figures quote nobody
+                    return outer.resolved
             return attrs[i].resolved
         if text[start : q.open].rstrip().endswith(":"):  # 'Der Bundestrainer zeigte sich zufrieden: „...“'
             speaker = self._colon_speaker(start, text.rindex(":", start, q.open))
