@@ -114,8 +114,6 @@ class Sources:
             return None  # "gab es keine": not "gab ... bekannt"
         if before and before[-1][2].lower() in cues.infinitive_markers and kind in ("reporting", "that", "quote"):
             return None  # "hätte das Dekret zu bestätigen": an infinitive reports nothing
-        if cues.on("verb_second") and self.v2.attributive(cue, before, after):
-            return None  # "die erwartete Entscheidung", "die angekündigten Auftritte": an adjective
         if cues.on("verb_second") and kind in ("reporting", "that", "quote") and after and after[0][2].lower() in cues.passive:
             return None  # "..., der wegen Befehlsverweigerung verurteilt worden war": a passive, nobody speaks
         if kind == "self":  # "Demnach ...": the cue names the source it refers to
