@@ -191,3 +191,40 @@ def test_accusing_is_an_allegation():
 def test_figures_quote_nobody_the_speaker_who_cites_them_does():
     _, links = found('Gareth Davies said the figures showed "the scale of the challenge" facing hospitals.')
     assert ("the scale of the challenge", "Gareth Davies") in links
+
+
+# --------------------------------------------------------------------------- third round of styles
+
+
+def test_went_on_before_a_quote():
+    _, links = found('Harlan promised tax cuts. He went on: "If you want your town back, vote for me."')
+    assert ("If you want your town back, vote for me.", "He") in links
+
+
+def test_a_poll_released_on_a_day_between_two_commas():
+    _, links = found("Vasquez leads by two points among likely voters, a Channel 9 poll released on Friday found, down from seven in September.")
+    assert any(head == "Vasquez leads by two points among likely voters" and "poll" in source for head, source in links)
+
+
+def test_member_states_is_no_reporting_verb():
+    spans, links = found(
+        "Holm acknowledged that several governments had doubts about sharing asylum seekers between member "
+        "states, but insisted that the rules would be applied in full."
+    )
+    assert sources(spans) == {"Holm"}
+    assert ("the rules would be applied in full", "Holm") in links
+
+
+def test_a_pull_quote_signed_after_a_dash():
+    _, links = found('"Europe cannot leave its southern shore to cope alone." — Karin Holm, to the European Parliament')
+    assert ("Europe cannot leave its southern shore to cope alone.", "Karin Holm") in links
+
+
+def test_that_after_a_long_adjunct():
+    _, links = found("Cllr Wren said in response to a question at Thursday's full council meeting that he had acted on advice.")
+    assert ("he had acted on advice", "Cllr Wren") in links
+
+
+def test_an_ampersand_inside_a_name_in_apposition():
+    _, links = found("GreenCycle's administrators, Barrow & Finch, said the company had been hit by rising fuel costs.")
+    assert ("the company had been hit by rising fuel costs", "Barrow & Finch") in links

@@ -135,10 +135,11 @@ class Claims:
                 if w in ".!?;" or w in cues.closers or (w[0].islower() and w.endswith(("te", "ten")) and n > 0):
                     return None
             return None
-        for ts, te, w in after[:8]:
+        reach = 16 if after and after[0][2].lower() in (cues.data.get("adjunct_prepositions") or ()) else 8
+        for ts, te, w in after[:reach]:
             if w.lower() in complementisers:
                 return (te, se)
-            if (not self.names.is_word(w) and w != ",") or w.lower() in cues.coordinators:
+            if (not self.names.is_word(w) and w not in (",", "'", "’")) or w.lower() in cues.coordinators:
                 break  # "said the plan was welcome but warned that ...": not this verb's "that"
         data = cues.data
         verb = self.text[attr.cue_start:attr.cue_end].lower()

@@ -24,12 +24,16 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+import regex
+
 from reader.suggest.claims import Claims
 from reader.suggest.layout import Layout
 from reader.suggest.names import Names, Token
 from reader.suggest.quotes import Quote
 from reader.suggest.verb_second import VerbSecond
 
+_DASH_NAME = regex.compile(r"[ \t]*[—–][ \t]*(?=\p{Lu})")
+"""A pull quote's speaker after a dash: '"..." — Karin Holm'."""
 WINDOW = 300
 """Characters looked at on either side of a cue: keeps the work per match bounded."""
 
@@ -103,6 +107,14 @@ class Sources:
         ss, se = self.layout.sentence_bounds(si)
         before = names.tokens(max(ss, cs - WINDOW), cs)
         after = names.tokens(ce, min(se, ce + WINDOW))
+        if not names.capitalised:
+            before = [t for t in before if t[2] != "&"]  # "Barrow & Finch, said": one name
+            if cue in (cues.data.get("noun_cues") or ()) and (self.text[cs].isupper() or (
+                before and before[-1][2][:1].islower() and names.is_word(before[-1][2])
+                and before[-1][2].lower() not in cues.pronouns and before[-1][2].lower() not in cues.between
+                and not names.adverb(before[-1][2])
+            )):
+                return None  # "member states", "the United States": a noun
         if cue in cues.according_start and not (
             (not before or before[-1][2] in ",;:—–-") and after
             and (after[0][2].lower() in cues.articles or (names.capital(after[0][2]) and names.is_word(after[0][2]))
@@ -508,6 +520,13 @@ class Sources:
                     w.isalpha() and w.islower() and w not in self.cues.stop | self.cues.not_clause for w in gap
                 ) and text[q.close + 1 : a.begin].startswith((",", " ")):
                     return a.resolved
+        if q.close is not None and not self.names.capitalised:  # '"..." — Karin Holm, to the Parliament'
+            m = _DASH_NAME.match(text, q.close + 1)
+            if m is not None:
+                toks = self.names.tokens(m.end(), min(len(text), m.end() + 80))
+                np = self.names.np_forward(toks, 0)
+                if np and self.names.proper(np):
+                    return np[0][0], np[-1][1]
         ss, _se = layout.sentence_bounds(layout.sentence_of(q.open))
         prev_close = layout.quote_ends[qi - 1] if qi > 0 else 0
         start = max(ss, prev_close, q.open - WINDOW)
