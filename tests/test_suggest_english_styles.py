@@ -228,3 +228,13 @@ def test_that_after_a_long_adjunct():
 def test_an_ampersand_inside_a_name_in_apposition():
     _, links = found("GreenCycle's administrators, Barrow & Finch, said the company had been hit by rising fuel costs.")
     assert ("the company had been hit by rising fuel costs", "Barrow & Finch") in links
+
+
+def test_a_title_then_the_name_between_commas():
+    _, links = found(
+        "The Home Secretary, Priya Rahman, has refused to rule out a bid, telling Sky News that she was "
+        "focused on the job in hand."
+    )
+    assert ("she was focused on the job in hand", "Priya Rahman") in links
+    _, links = found("Ms Rahman's rival, the Chancellor, Tom Ashby, claimed in a statement that the plan was working.")
+    assert ("the plan was working", "Tom Ashby") in links

@@ -297,6 +297,14 @@ class Sources:
         )):
             n += 1
         np = before[i:n]
+        if n < len(before) and before[n][2] == "," and not (np and names.proper(np) and len(np) > 1
+                                                             and before[n + 1][2][:1].islower()):
+            # "The Home Secretary, Priya Rahman, has refused ...": the name between the commas
+            m = n + 1
+            while m < len(before) and names.is_word(before[m][2]) and before[m][2][:1].isupper():
+                m += 1
+            if m - n > 2 and m + 1 < len(before) and before[m][2] == "," and before[m + 1][2][:1].islower():
+                np, n = before[n + 1 : m], m + 1
         if not np or n >= len(before) or not names.is_word(before[n][2]) or not before[n][2][0].islower():
             return []
         if np[0][2].lower() in cues.not_subjects or (len(np) == 1 and np[0][2].lower() in cues.stop | cues.not_clause | cues.between):
@@ -387,8 +395,10 @@ class Sources:
                         return np, comma_before, False
                 if names.capitalised or not self._verbal(before, j2):
                     np, comma_before = self.names.apposition(before, j2)
-                    if np and not names.capitalised and not names.proper(np):
-                        np = self._name_inside(before, j2) or np  # "The bill's sponsor, state Sen. Dale Whitford, said"
+                    if np and not names.capitalised and (not names.proper(np) or (
+                        len(np) == 1 and np[0][2].lower() in cues.person_titles
+                    )):  # "The bill's sponsor, state Sen. Dale Whitford, said"; "the Chancellor, Tom Ashby, said"
+                        np = self._name_inside(before, j2) or np
             elif punct and j > 0 and any(punct in closing for closing in cues.closers.values()):
                 np = self.names.quoted_name_before(before, j)
             if not np:
