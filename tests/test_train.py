@@ -310,3 +310,20 @@ def test_a_rule_quote_in_pieces_stays_in_pieces_in_the_models_suggestions(traine
     (quote,) = [s for s in found.spans if s.label == "quote"]
     assert [text[a:b] for a, b in quote.fragments] == ["We won,", "and now we rest."]
     assert "said" not in "".join(text[a:b] for a, b in quote.extents)
+
+
+def test_the_rules_speaker_of_a_kept_rule_claim_stays_when_the_model_missed_it():
+    from reader.core.model import Relation, Span
+    from reader.suggest.linker import Extent
+    from reader.suggest.tagger import Tagged
+    from reader.suggest.trained import _rules_first, merge
+
+    rules = [Span("g1", 0, 9, "source", "x" * 9), Span("g2", 17, 39, "claim", "x" * 22), Span("g3", 50, 55, "source", "x" * 5)]
+    relations = [Relation("gr1", "g2", "g1")]
+    merged = merge(rules, {"source": [Tagged(60, 65, "source", 0.9)]}, {"quote", "claim"}, rule_relations=relations)
+    assert [(m.extent.start, m.extent.label, m.origin) for m in merged] == [
+        (0, "source", "rules"), (17, "claim", "rules"), (60, "source", "model")]  # g3, linked to nothing, is not kept
+    contents, sources = [Extent(17, 39, "claim")], [Extent(0, 9, "source"), Extent(60, 65, "source")]
+    ruled = [(Extent(17, 39, "claim"), Extent(0, 9, "source"))]
+    assert _rules_first([(0, 1, 0.7)], contents, sources, ruled) == [(0, 0, 1.0)]
+    assert _rules_first([(0, 0, 0.7)], contents, sources[1:], ruled) == [(0, 0, 0.7)]  # its source is not there

@@ -196,7 +196,9 @@ def card_text(info: dict[str, Any]) -> str:
         "no kept rule span of their label; rule spans of other labels kept: "
         + (", ".join(sorted(set(info["rule_labels"]) - {"quote"})) or "none") + "; labels left to the rules "
         "alone (they scored better without the model): " + (", ".join(info.get("rules_only_labels") or ()) or "none") + ". "
-        f"Link threshold {info['link_threshold']}; model sources linked to nothing are "
+        f"Link threshold {info['link_threshold']}"
+        + ("; where the rules linked a content span to a source of the merged set, their link is kept"
+           if info.get("rule_links_first") else "") + "; model sources linked to nothing are "
         + _unlinked_sources(info["unlinked_source_confidence"]) + ".",
         "",
         "## Library versions",

@@ -81,13 +81,15 @@ class TrainedModel:
 
     def __init__(self, name: str, taggers: dict[str, SpanTagger], lexicon: Lexicon, links: LinkModel,
                  rule_labels: Sequence[str] = ("quote",), unlinked_source_confidence: float = 0.0,
-                 data: dict | None = None, rules_only: Sequence[str] = ()) -> None:
+                 data: dict | None = None, rules_only: Sequence[str] = (), rule_links_first: bool = False) -> None:
         self.name = name
         self.taggers = taggers
         self.lexicon = lexicon
         self.links = links
         self.rule_labels = set(rule_labels) | {"quote"} | set(rules_only)
         self.rules_only = set(rules_only)
+        self.rule_links_first = rule_links_first
+        """A content span the rules linked keeps the rules' link when its source is in the merged set."""
         self.unlinked_source_confidence = unlinked_source_confidence
         """An unlinked model source is kept when its confidence is at least this (0: always)."""
         self.data = data or {}
@@ -128,7 +130,8 @@ class TrainedModel:
         try:
             return cls(name or path.name, taggers, Lexicon.from_json(data.get("lexicon") or {}),
                        LinkModel.from_json(data["links"]), data.get("rule_labels") or ("quote",),
-                       _unlinked_confidence(data), data, data.get("rules_only_labels") or ())
+                       _unlinked_confidence(data), data, data.get("rules_only_labels") or (),
+                       bool(data.get("rule_links_first", False)))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"not a model file of this version ({exc})", meta) from None
 
@@ -143,7 +146,7 @@ class TrainedModel:
         for tagger in self.taggers.values():
             t, n = tagger.least_confidence(tokens)
             total, count = total + t, count + n
-        spans = merge(rules.spans, found, self.rule_labels, schema, self.rules_only)
+        spans = merge(rules.spans, found, self.rule_labels, schema, self.rules_only, rules.relations)
         return self._finish(doc, tokens, spans, marginals, total / count if count else 0.0, rule_links(rules))
 
     def _finish(self, doc: Document, tokens: DocTokens, spans: list[Merged], marginals: dict,
@@ -153,6 +156,8 @@ class TrainedModel:
         cues = [m.extent for m in spans if m.extent.label == "cue"]
         pairs = self.links.link(tokens, self.lexicon, [spans[i].extent for i in contents],
                                 [spans[i].extent for i in sources], cues, rule_links=ruled)
+        if self.rule_links_first and ruled:
+            pairs = _rules_first(pairs, [spans[i].extent for i in contents], [spans[i].extent for i in sources], ruled)
         linked_sources = {sources[si] for _, si, _ in pairs}
         floor = self.unlinked_source_confidence
         keep = [i for i, m in enumerate(spans)
@@ -210,9 +215,12 @@ def rule_links(rules: Suggestions) -> list[RuleLink]:
 
 
 def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[str],
-          schema: Schema | None = None, rules_only: set[str] | frozenset[str] = frozenset()) -> list[Merged]:
+          schema: Schema | None = None, rules_only: set[str] | frozenset[str] = frozenset(),
+          rule_relations: Sequence[Relation] = ()) -> list[Merged]:
     """The merged spans in text order: the rules' spans of `rule_labels` (always their quotes), then
-    the model's spans that overlap no kept rule span of their label (none of `rules_only`'s)."""
+    the model's spans that overlap no kept rule span of their label (none of `rules_only`'s), then
+    the rules' sources of a kept rule quote or claim that no model source overlaps (the rules found
+    who said it; a model that missed the speaker must not lose the link)."""
     kept: list[Merged] = []
     for s in rule_spans:
         if s.label == "quote" or s.label in rule_labels:
@@ -228,8 +236,34 @@ def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[s
         for t in spans:
             if not any(r.start < t.end and t.start < r.end for r in theirs):
                 kept.append(Merged(Extent(t.start, t.end, label), "model"))
+    if "source" not in rule_labels and rule_relations:
+        by_id = {s.id: s for s in rule_spans}
+        kept_rule = {(m.extent.start, m.extent.end, m.extent.label) for m in kept if m.origin == "rules"}
+        sources = [m.extent for m in kept if m.extent.label == "source"]
+        for r in rule_relations:
+            head, tail = by_id.get(r.head), by_id.get(r.tail)
+            if head is None or tail is None or (head.start, head.end, head.label) not in kept_rule:
+                continue
+            if not any(o.start < tail.end and tail.start < o.end for o in sources):
+                kept.append(Merged(Extent(tail.start, tail.end, "source"), "rules", dict(tail.attrs),
+                                   tail.note or "suggested by rule"))
+                sources.append(kept[-1].extent)
     kept.sort(key=lambda m: (m.extent.start, -m.extent.end, m.extent.label))
     return kept
+
+
+def _rules_first(pairs: list[tuple[int, int, float]], contents: Sequence[Extent], sources: Sequence[Extent],
+                 ruled: Sequence[RuleLink]) -> list[tuple[int, int, float]]:
+    """The link model's (content, source, p) with the rules' own link instead wherever the rules linked
+    that very content to a source of the merged set (p 1.0: the rules are sure or say nothing)."""
+    where = {(s.start, s.end): si for si, s in enumerate(sources)}
+    mine = {(c.start, c.end, c.label): ci for ci, c in enumerate(contents)}
+    chosen = {ci: (si, p) for ci, si, p in pairs}
+    for head, tail in ruled:
+        ci, si = mine.get((head.start, head.end, head.label)), where.get((tail.start, tail.end))
+        if ci is not None and si is not None:
+            chosen[ci] = (si, 1.0)
+    return [(ci, si, p) for ci, (si, p) in sorted(chosen.items())]
 
 
 def _unlinked_confidence(data: dict) -> float:
