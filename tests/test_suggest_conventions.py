@@ -70,6 +70,9 @@ def test_an_annotator_who_marks_pronoun_speakers_gets_pronoun_sources_true_and_i
     [hint] = hint_lines(out)
     assert hint.startswith("annotator alice's spans agree better with rules: {pronoun_sources: true} in annotations/suggest.yaml")
     assert "nothing was written" in out and out.index("agree better") > out.index("direct quotes found")
+    documents = len(list((project.path / "annotations" / "alice").glob("*.json")))
+    assert f"(on {documents} documents)" in hint  # how much the hint rests on
+    assert ("a thin basis" in out) == (documents < 10)
     figures = dict(re.findall(r"(source F1|content|links) ([\d.-]+ -> [\d.-]+)", hint))
     src_before, src_after = (float(x) for x in figures["source F1"].split(" -> "))
     link_before, link_after = (float(x) for x in figures["links"].split(" -> "))

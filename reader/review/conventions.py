@@ -204,9 +204,12 @@ def format_conventions(c: Conventions) -> str:
     if not c.suggested:
         return ""
     figures = ", ".join(f"{name} {_f(c.before.get(k))} -> {_f(c.after.get(k))}" for k, name in FIGURES)
-    lines = ["", f"annotator {c.annotator}'s spans agree better with {c.yaml()} in annotations/suggest.yaml: {figures}"]
+    over = f"on {c.documents} document{'s' if c.documents != 1 else ''}"
+    lines = ["", f"annotator {c.annotator}'s spans agree better with {c.yaml()} in annotations/suggest.yaml "
+                 f"({over}): {figures}"]
     alone = ", ".join(f"{k} {c.alone[k]:+.2f}" for k in c.suggested if k in c.alone)
-    lines.append(f"(nothing was written: set that in annotations/suggest.yaml to keep it; flipped alone: {alone})")
+    caution = "; a few documents are a thin basis, evaluate on more before trusting it" if c.documents < 10 else ""
+    lines.append(f"(nothing was written: set that in annotations/suggest.yaml to keep it; flipped alone: {alone}{caution})")
     return "\n".join(lines) + "\n"
 
 
