@@ -9,7 +9,12 @@ Two figures a team asks for (as DKPro Statistics and INCEpTION's agreement page 
     innermost span it is in, "O" when none (as the kappa of two does), and per label the yes/no
     alpha (is the token in a span of this label?);
   * unitizing alpha per label and over all labels (`metrics.unitizing_many`: D_o over every pair of
-    coders, D_e pooling every coder's units and gaps), the documents laid end to end in corpus order.
+    coders, D_e pooling every coder's units and gaps), the documents laid end to end in corpus order;
+  * link alpha (nominal): a unit is a content span aligned across annotators (the candidates'
+    grouping of `review.candidates`: same label and sharing a character, or the same extent), an
+    annotator's value the aligned source their span is linked to, "none" when they have the span
+    but no link, missing when they lack it (`link_values`). Link F1 of a pair only counts links
+    whose both ends match exactly; this asks, over all N, whether they agree on who said it.
 
 Then the candidates not every annotator made (`review.candidates`), with who made them: what
 `reader review A B C ...` will ask about. Documents that not all N have a file for are named and
@@ -21,15 +26,16 @@ from __future__ import annotations
 import os
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Sequence
+from typing import Any
 
 from reader.core.errors import UserError
 from reader.core.model import JOINER
 from reader.core.progress import track
 from reader.review.alignment import Link, Unit
-from reader.review.candidates import Contest, candidates
+from reader.review.candidates import Contest, _collect, _groups, candidates
 from reader.review.comparison import Tally, compare_units, innermost, tokenize
 from reader.review.diff import _f, _quote, read_units, snippet
 from reader.review.metrics import (
@@ -129,6 +135,46 @@ def token_values(text: str, sides: Sequence[Sequence[Unit]], rank: dict[str, int
     return len(tokens), values, marked
 
 
+NO_LINK = "none"
+
+
+def link_values(
+    doc_id: str, sides: Sequence[Sequence[Unit]], links: Sequence[Sequence[Link]],
+    content_labels: Collection[str] = (), source_labels: Collection[str] = (),
+) -> Counter:
+    """{(values of the annotators who have it, sorted): content spans} of one document, for the link alpha.
+
+    Content spans (labels in `content_labels`, and every link's head) are aligned across annotators
+    as candidates are grouped; sources (labels in `source_labels`, and every link's tail) likewise,
+    each group named by document and extent so that sources of different documents differ. An
+    annotator's value is the source group their span in the content group links to, NO_LINK when it
+    links nowhere, several joined by "+" (when their spans there link to more than one source); an
+    annotator with no span in the group is missing (left out of the tuple, as Krippendorff's alpha
+    leaves out missing values)."""
+    heads = [{l.head.key for l in side} for side in links]
+    tails = [{l.tail.key for l in side} for side in links]
+    content = [[u for u in units if u.label in content_labels or u.key in heads[i]] for i, units in enumerate(sides)]
+    sources = [[u for u in units if u.label in source_labels or u.key in tails[i]] for i, units in enumerate(sides)]
+    source_of: dict[tuple, str] = {}
+    for group in _groups(_collect(sources)):
+        name = f"{doc_id}@{min(c.item.start for c in group)}-{max(c.item.end for c in group)}"
+        for cand in group:
+            source_of[cand.key] = name
+    linked: list[dict[tuple, set[str]]] = [{} for _ in sides]
+    for i, side in enumerate(links):
+        for l in side:
+            where = source_of.get(l.tail.key) or f"{doc_id}@{l.tail.start}-{l.tail.end}"
+            linked[i].setdefault(l.head.key, set()).add(where)
+    out: Counter = Counter()
+    for group in _groups(_collect(content)):
+        values = []
+        for i in sorted({w for cand in group for w in cand.who}):
+            found = set().union(*(linked[i].get(cand.key, set()) for cand in group if i in cand.who))
+            values.append("+".join(sorted(found)) if found else NO_LINK)
+        out[tuple(sorted(values))] += 1
+    return out
+
+
 @dataclass
 class ManyComparison:
     """`reader diff A B C ...`: the pairs' Tallies and the sums for the alphas over all."""
@@ -142,6 +188,10 @@ class ManyComparison:
     marked: dict[str, Counter] = field(default_factory=dict)
     continua: dict[str, Continuum] = field(default_factory=dict)
     contests: list[tuple[Contest, str]] = field(default_factory=list)
+    content_labels: frozenset[str] = frozenset()
+    """Labels a link may start from (the schema's relations): content spans, for the link alpha."""
+    source_labels: frozenset[str] = frozenset()
+    link_values: Counter = field(default_factory=Counter)
     """Every candidate not all made, with its document's text (for the report)."""
     skipped: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
@@ -170,6 +220,7 @@ class ManyComparison:
         self._lengths.append(len(doc.text))
         self.documents.append(doc.id)
         self.contests += [(c, doc.text) for c in candidates(doc.id, sides, links).contests]
+        self.link_values.update(link_values(doc.id, sides, links, self.content_labels, self.source_labels))
 
     def figures(self) -> dict[str, Any]:
         per_label: dict[str, Any] = {}
@@ -182,7 +233,11 @@ class ManyComparison:
             marked = self.marked.get(label, Counter())
             binary = {(True,) * k + (False,) * (n - k): count for k, count in marked.items()}
             per_label[label] = {"token_alpha": nominal_alpha(binary), "u_alpha": u.alpha() if u else None}
-        overall = {"token_alpha": nominal_alpha(self.values), "u_alpha": alpha_over_categories(parts), "tokens": self.tokens}
+        overall = {
+            "token_alpha": nominal_alpha(self.values), "u_alpha": alpha_over_categories(parts), "tokens": self.tokens,
+            "link_alpha": nominal_alpha(self.link_values),
+            "link_units": sum(count for values, count in self.link_values.items() if len(values) > 1),
+        }
         return {"per_label": per_label, "overall": overall}
 
     def to_json(self) -> dict[str, Any]:
@@ -215,7 +270,12 @@ def _text(unit: Unit, text: str) -> str:
 def compare_many(project: Any, names: Sequence[str], doc_id: str | None = None, progress: bool = False) -> ManyComparison:
     """Compare every annotator in `names` over the documents all of them have (or only `doc_id`)."""
     ids, skipped = shared_by_all(project, names, doc_id)
-    result = ManyComparison(list(names), list(project.schema.label_names), skipped=skipped)
+    relations = project.schema.relations
+    result = ManyComparison(
+        list(names), list(project.schema.label_names), skipped=skipped,
+        content_labels=frozenset(h for r in relations for h in r.heads),
+        source_labels=frozenset(t for r in relations for t in r.tails),
+    )
     for a, b in combinations(names, 2):
         result.pairs[(a, b)] = Tally(result.labels)
     corpus = project.corpus
@@ -248,6 +308,9 @@ def format_many(result: ManyComparison) -> str:
     lines += ["", f"all {len(names)} annotators (Krippendorff's alpha)", f"{'label':<12} {'token alpha':>11} {'u-alpha':>7}"]
     for label, f in list(fig["per_label"].items()) + [("overall", fig["overall"])]:
         lines.append(f"{label:<12} {_f(f['token_alpha']):>11} {_f(f['u_alpha']):>7}")
+    units = fig["overall"]["link_units"]
+    lines.append(f"link alpha {_f(fig['overall']['link_alpha'])} over {units} content span{'s' if units != 1 else ''} "
+                 "more than one annotator marked (value: the source each linked it to, or none)")
     total = len(result.contests)
     lines += ["", f"{total} places where not all {len(names)} agree" if total != 1 else "1 place where not all agree"]
     for contest, text in result.contests:
