@@ -7,13 +7,18 @@ emoji) is built in a temporary folder, its annotation files written in the store
   over `json.dumps` of the same records in one loop, measured in the same run (goal < 2);
 - export_jsonl_end_to_end_ratio / _s: `reader export --format jsonl` as a whole (reading 10,000
   annotation files and the seeds too) over the same baseline, and in seconds;
-- export_conll_s: `reader export --format conll` as a whole (tokenizing every document).
+- export_conll_s: `reader export --format conll` as a whole (tokenizing every document);
+- export_w3c_book_s / _ratio: the W3C annotations of one book (../shared/corpora/war-and-peace.txt,
+  about 20,000 spans: the first word of every sentence, evenly thinned), whose quote contexts must grow
+  until unique, in seconds and over the same with the one-search-a-step algorithm before the index
+  (`export_w3c_book_old_s`), measured in the same run; both must give the same annotations.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -24,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reader.core.model import Span
 from reader.files.annotation_file import span_record
 from reader.files.project import Project
-from reader.formats import export
+from reader.formats import export, w3c
 from reader.formats import jsonl as jsonl_format
 from reader.formats.common import Output, load_records
 
@@ -33,6 +38,8 @@ SPANS_PER_DOC = 20
 WORDS = ("the minister said police officers were beating detainees in the capital while a spokesman "
          "denied every allegation and called the report lies according to human rights watch 👍🏽 café").split()
 LABELS = ("claim", "quote", "allegation", "source")
+BOOK = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "war-and-peace.txt"
+BOOK_SPANS = 20_000
 
 
 def build(root: Path) -> Project:
@@ -83,7 +90,54 @@ def emit(name: str, value: float, unit: str) -> None:
     print(json.dumps({"name": name, "value": round(value, 3), "unit": unit}), flush=True)
 
 
+def book_record(text: str) -> dict:
+    """The book as one record, a claim on the first word of every sentence (thinned to BOOK_SPANS)."""
+    words = [m.span(1) for m in re.finditer(r"(?:^|[.!?]\s+)(\w+)", text)]
+    picked = words[::max(1, len(words) // BOOK_SPANS)][:BOOK_SPANS]
+    spans = [{"id": f"s{k}", "start": a, "end": b, "label": "claim", "attrs": {}, "note": ""}
+             for k, (a, b) in enumerate(picked)]
+    return {"id": "war-and-peace", "text": text, "annotator": "bench", "spans": spans, "relations": []}
+
+
+class OldContexts:
+    """The contexts as computed before the index: two searches of the whole text a span and step."""
+
+    def __init__(self, text: str, folded: str | None = None) -> None:
+        self.text, self.folded = text, folded
+
+    def __call__(self, start: int, end: int) -> tuple[str, str]:
+        text, folded, n = self.text, self.folded, w3c.AFFIX
+        while True:
+            prefix, suffix = text[max(0, start - n):start], text[end:end + n]
+            quote = prefix + text[start:end] + suffix
+            unique = w3c._occurs_once(text, quote) and (folded is None or w3c._occurs_once(folded, quote.lower()))
+            if unique or (start - n <= 0 and end + n >= len(text)):
+                return prefix, suffix
+            n *= 2
+
+
+def w3c_book() -> None:
+    if not BOOK.exists():
+        print(f"{BOOK}: not found, no export_w3c_book figures", file=sys.stderr)
+        return
+    record = book_record(BOOK.read_text("utf-8"))
+    got: list = []
+    new = best(lambda: got.append(w3c.annotations(record, "urn:reader:")), repeat=3)
+    index = w3c.Contexts
+    w3c.Contexts = OldContexts  # type: ignore[misc, assignment]
+    try:
+        old = best(lambda: got.append(w3c.annotations(record, "urn:reader:")), repeat=1)
+    finally:
+        w3c.Contexts = index  # type: ignore[misc]
+    assert got[0] == got[-1], "the index changed the W3C annotations"
+    emit("export_w3c_book_spans", len(record["spans"]), "spans")
+    emit("export_w3c_book_s", new, "s")
+    emit("export_w3c_book_old_s", old, "s")
+    emit("export_w3c_book_ratio", new / old, "ratio")
+
+
 def main() -> None:
+    w3c_book()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         project = build(root / "proj")
