@@ -16,6 +16,16 @@ One tag layer cannot hold everything an annotator marks, so, documented and repo
 - relations cannot be written at all; they are counted in the card.
 Every span not written is listed in the dataset card and returned to the command, which prints how
 many; none is dropped silently.
+
+Documents: each starts with the CoNLL-2003 line `-DOCSTART-<TAB>O` and a blank line, and its id is
+in the dataset card, not in the file: the card's YAML header lists, under `documents`, each file's
+document ids in file order (one per `-DOCSTART-`), and `reader import` names the documents by it. The
+file stays a plain two-column file because of what loads it: seqeval-style readers, Hugging Face's
+conll2003 script and flair's ColumnCorpus skip a line that starts with `-DOCSTART-`, and nothing else;
+a CoNLL-U `# doc_id = ...` comment would be a token `#` with the tag `doc_id` to them, and a token
+line to spaCy's `spacy convert -c ner` (which takes `-DOCSTART-` for a token too: it splits
+documents only at its own `-DOCSTART- -X- O O`; use `--format spacy` for spaCy). The Hugging Face
+layout is JSON lines and has the id in each row's `document` field.
 """
 
 from __future__ import annotations
@@ -96,6 +106,7 @@ def export(out: Output, splits: dict[str, list[Record]], layout: str = "conll", 
                         }))
                         handle.write("\n")
         else:
+            out.card_yaml.setdefault("documents", {})[f"{name}.conll"] = [r["id"] for r in records]
             with out.open(f"{name}.conll") as handle:
                 for record in records:
                     handle.write("-DOCSTART-\tO\n\n")
@@ -117,8 +128,10 @@ def export(out: Output, splits: dict[str, list[Record]], layout: str = "conll", 
         out.card_yaml["configs"] = [{"config_name": "default",
                                      "data_files": [{"split": n, "path": f"{n}.jsonl"} for n in splits]}]
     else:
-        out.notes.append("CoNLL: `token<TAB>tag`, IOB2, `-DOCSTART-\tO` and a blank line before each document, "
-                         "a blank line after each sentence. Tags: " + ", ".join(f"`{n}`" for n in names) + ".")
+        out.notes.append("CoNLL: `token<TAB>tag`, IOB2, `-DOCSTART-<TAB>O` and a blank line before each document, "
+                         "a blank line after each sentence. Tags: " + ", ".join(f"`{n}`" for n in names) + ". "
+                         "Document ids: `documents` in the YAML header above, each file's in file order, one a "
+                         "`-DOCSTART-` (`reader import` names the documents by it).")
     out.notes.append(policy)
     out.notes.append("Tokens: runs of word characters (with combining marks and inner apostrophes), numbers with "
                      "inner `.`/`,`, and every other grapheme cluster (so 👍🏽 is one token); whitespace is never a token.")

@@ -8,10 +8,14 @@ and the tag the last; columns in between (CoNLL-2003's part of speech and chunk 
 in a project and are reported, not silently dropped. A tab-separated file is split at tabs, any
 other at runs of whitespace.
 
-Documents start at `-DOCSTART-` lines (a file without one is one document), named after the file:
-`<stem>` for a file of one document, `<stem>-<n>` otherwise. Label Studio's CONLL2003 export writes
-a single `-DOCSTART- -X- O` and then each task as one blank-line block (`token -X- _ TAG`): such a
-file is recognised by that layout and each block becomes a document, as each was a task.
+Documents start at `-DOCSTART-` lines (a file without one is one document). They are named by the
+dataset card beside the file when it has them: `reader export --format conll` lists each file's
+document ids, one a `-DOCSTART-`, under `documents` in the YAML header of its README.md, so an export
+imports back under its own ids. Otherwise (no card, or one whose list does not fit the file, which a
+notice says) they are named after the file: `<stem>` for a file of one document, `<stem>-<n>`
+otherwise. Label Studio's CONLL2003 export writes a single `-DOCSTART- -X- O` and then each task as
+one blank-line block (`token -X- _ TAG`): such a file is recognised by that layout and each block
+becomes a document, as each was a task.
 
 One decoder reads every scheme: `B-`/`S-`/`U-` start a span, `I-`/`E-`/`L-` continue one of the same
 label or else start one (IOB1's rule, and conlleval's reading of a stray `I-` in IOB2), `E-`/`L-`/
@@ -49,6 +53,8 @@ class _Sentence:
 class _Doc:
     line: int
     sentences: list[_Sentence] = field(default_factory=list)
+    docstart: int | None = None
+    """Which `-DOCSTART-` of the file (0, 1, ...) began it; None for tokens before the first."""
 
 
 @dataclass
@@ -76,8 +82,9 @@ def _parse_tag(tag: str, path: Path, number: int) -> tuple[str | None, str | Non
     return "I", tag, True
 
 
-def _read_blocks(path: Path, scheme: _Scheme) -> tuple[list[_Doc], bool, str]:
-    """The documents of one file; whether it has Label Studio's layout; the columns it drops, in words."""
+def _read_blocks(path: Path, scheme: _Scheme) -> tuple[list[_Doc], bool, str, int]:
+    """The documents of one file; whether it has Label Studio's layout; the columns it drops, in words;
+    how many `-DOCSTART-` lines it has."""
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -109,7 +116,7 @@ def _read_blocks(path: Path, scheme: _Scheme) -> tuple[list[_Doc], bool, str]:
         if cols[0] == DOCSTART:
             end_sentence()
             docstarts.append(cols)
-            current = _Doc(number)
+            current = _Doc(number, docstart=len(docstarts) - 1)
             docs.append(current)
             continue
         if len(cols) < 2 or not cols[0]:
@@ -133,7 +140,38 @@ def _read_blocks(path: Path, scheme: _Scheme) -> tuple[list[_Doc], bool, str]:
         dropped = f"{shown} not imported: a project has no place for per-token tags such as part of speech or chunks"
     if label_studio:  # each blank-line block was one task: one document each
         docs = [_Doc(s.tags[0][2], [s]) for d in docs for s in d.sentences]
-    return [d for d in docs if d.sentences], label_studio, dropped
+    return [d for d in docs if d.sentences], label_studio, dropped, len(docstarts)
+
+
+def _card_ids(path: Path, docstarts: int, notes: list[str]) -> list[str] | None:
+    """The document ids the export's card (README.md beside the file) lists for it, one a `-DOCSTART-`;
+    None without a card that lists this file, or (with a notice) when its list does not fit the file."""
+    card = path.parent / "README.md"
+    try:
+        text = card.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+        return None
+    import yaml
+
+    try:
+        header = yaml.safe_load(text[4:text.index("\n---\n", 3)])
+    except yaml.YAMLError:
+        notes.append(f"{card}: the YAML header does not parse; documents of {path.name} named after the file")
+        return None
+    listed = header.get("documents") if isinstance(header, dict) else None
+    ids = listed.get(path.name) if isinstance(listed, dict) else None
+    if ids is None:
+        return None
+    if not (isinstance(ids, list) and all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids)):
+        notes.append(f"{card}: `documents` for {path.name} is not a list of distinct ids; documents named after the file")
+        return None
+    if len(ids) != docstarts:
+        notes.append(f"{card}: lists {len(ids)} documents for {path.name}, which has {docstarts} -DOCSTART- lines; "
+                     "documents named after the file")
+        return None
+    return ids
 
 
 def _close(open_span: tuple[int, str, int] | None, end: int, spans: list, scheme: _Scheme) -> None:
@@ -184,11 +222,22 @@ def _decode(doc: _Doc, scheme: _Scheme) -> tuple[str, list[tuple[int, int, str, 
 
 def read_file(path: Path) -> list[Imported]:
     scheme = _Scheme()
-    docs, label_studio, dropped = _read_blocks(path, scheme)
+    docs, label_studio, dropped, docstarts = _read_blocks(path, scheme)
+    card_notes: list[str] = []
+    ids = None
+    if docs and not label_studio:
+        ids = _card_ids(path, docstarts, card_notes)
+        if ids is not None and any(d.docstart is None for d in docs):
+            card_notes.append(f"{path}: tokens before the first -DOCSTART-, so the ids of "
+                              f"{path.parent / 'README.md'} do not fit; documents named after the file")
+            ids = None
     out: list[Imported] = []
     for n, block in enumerate(docs, 1):
         text, spans = _decode(block, scheme)
-        doc_id = path.stem if len(docs) == 1 else f"{path.stem}-{n}"
+        if ids is not None and block.docstart is not None:
+            doc_id = ids[block.docstart]
+        else:
+            doc_id = path.stem if len(docs) == 1 else f"{path.stem}-{n}"
         doc = Imported(doc_id, text, {}, path, line=block.line)
         for start, end, label, line in spans:
             doc.add_span(start, end, label, text=text[start:end], line=line)
@@ -205,7 +254,11 @@ def read_file(path: Path) -> list[Imported]:
         name = "IOB2" if not scheme.i_starts else "IOB1/IOB2 mixed"
     notes = out[0].notices
     notes.append(f"{path}: {len(out)} document{'s' if len(out) != 1 else ''}, {scheme.spans} spans, tags read as {name}; "
-                 "texts rebuilt from the tokens (joined by spaces, sentences by line breaks)")
+                 "texts rebuilt from the tokens (joined by spaces, sentences by line breaks)"
+                 + (f"; document ids from {path.parent / 'README.md'}" if ids is not None else ""))
+    if ids is not None and len(out) < len(ids):
+        notes.append(f"{path}: {len(ids) - len(out)} documents of the card have no tokens and are not imported")
+    notes.extend(card_notes)
     if label_studio:
         notes.append(f"{path}: Label Studio's CoNLL layout (one -DOCSTART-, `token -X- _ TAG`): each blank-line block "
                      "(one task) imported as a document")
