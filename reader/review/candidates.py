@@ -25,8 +25,9 @@ so that a link is never offered before the spans it needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from reader.review.alignment import Link, Unit
 
@@ -75,7 +76,8 @@ class Candidates:
     contests: list[Contest]
 
 
-def _collect(sides: Sequence[Sequence[Any]]) -> list[Candidate]:
+def collect_candidates(sides: Sequence[Sequence[Any]]) -> list[Candidate]:
+    """One candidate per distinct item (by key) over every side, with who made it and their ids."""
     found: dict[tuple, tuple[Any, list[int], list[str]]] = {}
     for i, items in enumerate(sides):
         for item in items:
@@ -86,7 +88,7 @@ def _collect(sides: Sequence[Sequence[Any]]) -> list[Candidate]:
     return [Candidate(item, tuple(who), tuple(ids)) for item, who, ids in found.values()]
 
 
-def _groups(cands: list[Candidate]) -> list[list[Candidate]]:
+def overlap_groups(cands: list[Candidate]) -> list[list[Candidate]]:
     """Span candidates grouped transitively by (same label and overlapping) or (same extent)."""
     cands = sorted(cands, key=lambda c: c.key)
     parent = list(range(len(cands)))
@@ -130,7 +132,7 @@ def candidates(doc_id: str, sides: Sequence[Sequence[Unit]], side_links: Sequenc
     """Agreements and contests of one document, annotator by annotator in `sides` (rules above)."""
     n = len(sides)
     out = Candidates([], [], [])
-    for group in _groups(_collect(sides)):
+    for group in overlap_groups(collect_candidates(sides)):
         if len(group) == 1 and len(group[0].who) == n:
             out.agreed.append(group[0])
             continue
@@ -140,7 +142,7 @@ def candidates(doc_id: str, sides: Sequence[Sequence[Unit]], side_links: Sequenc
         out.contests.append(Contest(doc_id, _span_kind(ordered), start, end, ordered))
     contest_of = {c.key: i for i, contest in enumerate(out.contests) for c in contest.candidates}
     by_head: dict[tuple, list[Candidate]] = {}
-    for cand in sorted(_collect(side_links or [[] for _ in sides]), key=lambda c: c.key):
+    for cand in sorted(collect_candidates(side_links or [[] for _ in sides]), key=lambda c: c.key):
         if len(cand.who) == n:
             out.agreed_links.append(cand)
         else:  # links whose heads are rivals (one contest) are rivals too

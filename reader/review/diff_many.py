@@ -35,7 +35,12 @@ from reader.core.errors import UserError
 from reader.core.model import JOINER
 from reader.core.progress import track
 from reader.review.alignment import Link, Unit
-from reader.review.candidates import Contest, _collect, _groups, candidates
+from reader.review.candidates import (
+    Contest,
+    candidates,
+    collect_candidates,
+    overlap_groups,
+)
 from reader.review.comparison import Tally, compare_units, innermost, tokenize
 from reader.review.diff import _f, _quote, read_units, snippet
 from reader.review.metrics import (
@@ -156,7 +161,7 @@ def link_values(
     content = [[u for u in units if u.label in content_labels or u.key in heads[i]] for i, units in enumerate(sides)]
     sources = [[u for u in units if u.label in source_labels or u.key in tails[i]] for i, units in enumerate(sides)]
     source_of: dict[tuple, str] = {}
-    for group in _groups(_collect(sources)):
+    for group in overlap_groups(collect_candidates(sources)):
         name = f"{doc_id}@{min(c.item.start for c in group)}-{max(c.item.end for c in group)}"
         for cand in group:
             source_of[cand.key] = name
@@ -166,7 +171,7 @@ def link_values(
             where = source_of.get(l.tail.key) or f"{doc_id}@{l.tail.start}-{l.tail.end}"
             linked[i].setdefault(l.head.key, set()).add(where)
     out: Counter = Counter()
-    for group in _groups(_collect(content)):
+    for group in overlap_groups(collect_candidates(content)):
         values = []
         for i in sorted({w for cand in group for w in cand.who}):
             found = set().union(*(linked[i].get(cand.key, set()) for cand in group if i in cand.who))
