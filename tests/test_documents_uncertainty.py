@@ -92,17 +92,17 @@ async def test_the_order_key_puts_the_most_uncertain_undone_first_and_back(tmp_p
         undone = sorted((d for d in UNSURE if d != "b-done"), key=lambda d: -UNSURE[d])
         assert [d for d, _s, _u in ordered] == undone + ["d-unseen", "b-done"]
         assert ordered[0][0] == "e-harder" and ordered[-1][1] == "done"
-        assert under_cursor(screen) == "c-hard"  # the cursor kept its document, not its row
+        assert under_cursor(screen) == "e-harder"  # the cursor on what to label next
         assert "by model uncertainty" in str(screen.query_one("#progress-label").render())
         assert footer(app)[order_key] == "Corpus order"  # the key now says where it goes back to
 
         await pilot.press(key(app, "documents.by_uncertainty"))
         await pilot.pause()
         assert shown(screen) == corpus
-        assert under_cursor(screen) == "c-hard"
+        assert under_cursor(screen) == "e-harder"  # back in corpus order, the cursor keeps its document
         await pilot.press(key(app, "documents.open"))
         await pilot.pause()
-        assert app.session.doc_id == "c-hard"
+        assert app.session.doc_id == "e-harder"
 
 
 async def test_without_a_model_there_is_no_unsure_column_nor_order_key(tmp_path):

@@ -102,10 +102,12 @@ class DocumentsScreen(Screen[str | None]):
         return True
 
     def action_order(self, by_model: bool) -> None:
-        """Corpus order or the model's, the cursor on the same document."""
+        """The model's order with the cursor on its first row (the document that would teach the
+        model most: what the key is pressed for; on a long list the document the cursor was on may
+        be far down), or corpus order with the cursor on the same document."""
         current = self.cursor_doc()
         self.by_model = by_model
-        self._fill(current)
+        self._fill(self.shown[0].doc_id if by_model and self.shown else current)
         self.query_one("#progress-label", Static).update(self._progress_text())
         self.refresh_bindings()
 
