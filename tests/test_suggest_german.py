@@ -92,6 +92,21 @@ def test_reported_speech_after_a_sentence_whose_subject_names_a_speaker_is_that_
     assert not any(head == "Die Schäden seien noch nicht abzusehen" for head, _source in links)
 
 
+def test_reported_speech_whose_sentence_opens_with_its_own_speaker_is_that_speakers():
+    text = ("Der Bürgermeister sagte, die Stadt sei gut vorbereitet. "
+            "Die Gewerkschaft hegt den Verdacht, die Dienstpläne seien zu knapp. "
+            "Die Feuerwehr habe genug Fahrzeuge.")
+    _spans, links = german(text)
+    heads = {head: source for head, source in links}
+    assert any(source == "Die Gewerkschaft" and "Dienstpläne seien zu knapp" in head for head, source in links)
+    assert not any("Dienstpläne" in head and source == "Bürgermeister" for head, source in links)
+    # the subject of the reported verb itself is what was said, not who said it
+    assert heads.get("Die Feuerwehr habe genug Fahrzeuge") == "Die Gewerkschaft"
+    # a relative clause in reported speech does not make the subject before it a speaker
+    _spans, links = german("Der Minister sagte, der Plan sei fertig. Die Firma hat eine Anlage gebaut, die bald Strom liefern solle.")
+    assert not any(source == "Die Firma" for _head, source in links)
+
+
 @pytest.mark.parametrize(("sentence", "claim", "source"), [
     # "nach" with a noun of what was said or written: an opinion, an analysis, a law
     ("Nach einer Stellungnahme der Armee befand sich der Hubschrauber auf einem Übungsflug.",

@@ -281,7 +281,7 @@ class Claims:
             words = [m.group().lower() for m in _WORD.finditer(text, start, end) if not layout.inside_quote(m.start())]
             if not any(w in cues.subjunctive for w in words):
                 continue
-            speaker = self._speaker_before(si, by_sentence)
+            speaker = self._own_subject(start, end) or self._speaker_before(si, by_sentence)
             strong = any(w in cues.subjunctive_strong for w in words)
             if speaker is None and strong and si > 0 and si - 1 not in attributed:
                 speaker = self._subject_before(si, by_sentence)
@@ -292,6 +292,36 @@ class Claims:
             if speaker is not None:
                 by_sentence[si] = speaker
         return out
+
+    def _own_subject(self, start: int, end: int) -> tuple[int, int] | None:
+        """The sentence's own speaker when it opens with one before an indicative verb: "Die
+        Aktivistin zeigte sich besorgt, dass ... würde" is hers, not the previous speaker's; "Die
+        Regierung werde ..." (the subject of the reported verb) is not."""
+        cues, names = self.cues, self.names
+        toks = names.tokens(start, end)
+        if len(toks) < 3 or not self.names.is_word(toks[0][2]) or toks[0][2].lower() in cues.not_subjects:
+            return None
+        np = self.names.np_forward(toks, 0)
+        k = toks.index(np[-1]) + 1 if np else len(toks)
+        if k >= len(toks) or np[0][2].lower() in cues.pronouns or np[0][2].lower() in cues.relative_pronouns:
+            return None
+        verb = toks[k][2]
+        lv = verb.lower()
+        if not verb[:1].islower() or not self.names.is_word(verb) or lv in cues.subjunctive \
+                or lv in cues.articles | cues.prepositions | cues.connectors:
+            return None
+        if not self.names.speaker_like(np) or np[0][2].lower() in cues.prepositions or self.names.adverb(np[0][2]):
+            return None
+        # the reported verb in a clause after the main verb ("..., dass ... würde", "..., die Lage
+        # sei"), not in a relative clause ("Forscher haben eine Technik entwickelt, die bald ... soll")
+        comma = next((n for n in range(k + 1, len(toks) - 2) if toks[n][2] == "," or toks[n + 1][2] == "dass"), None)
+        if comma is None or toks[comma + 1][2].lower() in cues.prepositions:
+            return None
+        if toks[comma + 1][2].lower() in cues.relative_pronouns and not names.capital(toks[comma + 2][2]):
+            return None
+        if not any(t[2].lower() in cues.subjunctive for t in toks[comma + 1:] if not self.layout.inside_quote(t[0])):
+            return None
+        return toks[0][0], np[-1][1]  # the article too: "Die Aktivistin"
 
     def _subject_before(self, si: int, by_sentence: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
         """The subject of the sentence before, in the same paragraph and without a quotation, when
