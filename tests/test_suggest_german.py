@@ -233,3 +233,23 @@ def test_verbs_that_compare_or_ask_report_speech():
     assert any(source == "Bürgermeisterin" for _head, source in links)
     _spans, links = german("Zudem regte ein Sprecher der Union eine Konferenz der Nachbarstaaten an.")
     assert any(source == "Sprecher der Union" for _head, source in links)
+
+
+def test_a_pronoun_after_the_verb_of_a_subject_who_speaks_is_its_object():
+    # "sie" may be whom the speaker names; the subject before the verb says it
+    _spans, links = german("Der Sprecher der Kammer nannte sie „völlig überzogen“.")
+    assert ("völlig überzogen", "Sprecher der Kammer") in links
+    # after a fronted object that is nobody who speaks, the pronoun is the speaker
+    _spans, links = german("Dem Nachbarn schlug sie „eine neue Prüfung“ vor.")
+    assert ("eine neue Prüfung", "sie") in links
+
+
+def test_whom_a_reporter_cites_is_not_the_source_of_its_report():
+    _spans, links = german("Die Zeitung „Bote“ berichtet unter Berufung auf einen Wärter, dass die Gefangenen geflohen sind.")
+    assert any(head.endswith("die Gefangenen geflohen sind") and "Bote" in source for head, source in links)
+    assert not any("Wärter" in source for _head, source in links)
+    _spans, links = german("Laut NDRInfo unter Berufung auf Scotland Yard wurde der Mann bei einer Durchsuchung festgenommen.")
+    assert {source for _head, source in links} == {"NDRInfo"}
+    # with nobody else in the sentence, whom it cites is the source
+    _spans, links = german("Unter Berufung auf Diplomaten hieß es, die Gespräche seien gescheitert.")
+    assert ("die Gespräche seien gescheitert", "Diplomaten") in links

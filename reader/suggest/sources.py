@@ -92,6 +92,11 @@ class Sources:
             attr = self._attribution(m.start(), m.end(), " ".join(m.group().lower().split()), previous)
             if attr is not None:
                 out.append(attr)
+        citing = set(cues.data.get("citing_cues") or ())
+        if citing:  # "Das berichtet Kyodo unter Berufung auf einen Beamten": Kyodo says it
+            reporters = {a.sentence for a in out if " ".join(self.text[a.cue_start:a.cue_end].lower().split()) not in citing}
+            out = [a for a in out if a.sentence not in reporters
+                   or " ".join(self.text[a.cue_start:a.cue_end].lower().split()) not in citing]
         return out
 
     def _attribution(self, cs: int, ce: int, cue: str, previous: Attribution | None = None) -> Attribution | None:
@@ -171,8 +176,11 @@ class Sources:
         elif not inverted:
             np, comma_before, inverted = self._subject_before(before, after)
         if not inverted and np and cues.on("verb_second") and kind in ("reporting", "quote") and after \
-                and after[0][2].lower() in cues.pronouns and coordinated is None:
-            np = [after[0]]  # "Der Politik schlug er vor, ...": the pronoun after the verb speaks
+                and after[0][2].lower() in cues.pronouns and coordinated is None \
+                and not (cues.pronouns[after[0][2].lower()] == "any" and names.speaker_like(np)):
+            # "Der Politik schlug er vor, ...": the pronoun after the verb speaks; but "Der Sprecher
+            # nannte sie „fahrlässig“": a pronoun that may be an object, after a subject who speaks
+            np = [after[0]]
         if inverted:
             if kind == "quote" and not cues.on("verb_second"):
                 return None  # but "Als Grund nannte die NASA ..."
