@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.annotations import DocAnnotations
 from reader.files.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,3 +42,27 @@ def truecolor_terminal(monkeypatch):
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return make_project(tmp_path / "proj")
+
+
+def annotations_by_text(doc, schema, items, links=()) -> DocAnnotations:
+    """Annotations of `doc` from (text, label) items, each at the first place its text occurs, and
+    (head text, tail text) links: the review, adjudication and agreement tests' way of saying who
+    marked what."""
+    ann = DocAnnotations(doc, schema)
+    ids = {}
+    for sub, label in items:
+        start = doc.text.index(sub)
+        ids[sub] = ann.add_span(start, start + len(sub), label).id
+    for head, tail in links:
+        ann.link(ids[head], ids[tail])
+    return ann
+
+
+def spans_by_document(project: Project, annotator: str) -> dict[str, list[tuple[str, str]]]:
+    """doc id -> sorted (text, label) of the annotator's spans, for the documents they have a file for."""
+    out = {}
+    for doc in project.corpus:
+        loaded = project.store.load(annotator, doc)
+        if loaded.exists:
+            out[doc.id] = sorted((s.text, s.label) for s in loaded.annotations.spans.values())
+    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from reader.commands.show import show
-from reader.core.annotations import DocAnnotations
 from reader.core.errors import UserError
 from reader.review.adjudication import (
     AdjudicationError,
@@ -14,7 +13,7 @@ from reader.review.adjudication import (
     review_path,
     save_review,
 )
-from tests.conftest import make_project
+from tests.conftest import annotations_by_text, make_project
 
 TEXT = (
     'Police said "the detainees were beaten" on Tuesday. HRW alleged torture in Almaty. '
@@ -23,15 +22,7 @@ TEXT = (
 QA, QB = "the detainees were beaten", '"the detainees were beaten"'
 
 
-def build(doc, schema, items, links=()):
-    ann = DocAnnotations(doc, schema)
-    ids = {}
-    for sub, label in items:
-        start = doc.text.index(sub)
-        ids[sub] = ann.add_span(start, start + len(sub), label).id
-    for head, tail in links:
-        ann.link(ids[head], ids[tail])
-    return ann
+build = annotations_by_text
 
 
 A_ITEMS = [("Police", "source"), (QA, "quote"), ("HRW", "source"), ("torture in Almaty", "allegation"), ("Officials", "source")]

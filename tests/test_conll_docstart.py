@@ -13,6 +13,7 @@ import yaml
 from reader.commands.cli import main
 from reader.core.text import tokenize
 from reader.files.project import Project
+from tests.conftest import spans_by_document
 from tests.formats_helpers import ANNOTATOR, build_project
 
 ORDER = ["cafe", "hrw-report", "quiet"]  # the annotated documents in corpus order; "untouched" has none
@@ -104,13 +105,7 @@ def test_seqeval_and_spacy_still_read_the_entities(proj, tmp_path, capsys):
     assert sum(len(d.ents) for d in docs) == sum(found)
 
 
-def spans_of(project: Project, annotator: str) -> dict[str, list[tuple[str, str]]]:
-    out = {}
-    for doc in project.corpus:
-        loaded = project.store.load(annotator, doc)
-        if loaded.exists:
-            out[doc.id] = sorted((s.text, s.label) for s in loaded.annotations.spans.values())
-    return out
+spans_of = spans_by_document
 
 
 def written(path: Path) -> dict[int, list[tuple[str, str]]]:

@@ -11,9 +11,8 @@ import math
 import pytest
 
 from reader.commands.cli import main
-from reader.core.annotations import DocAnnotations
 from reader.review.diff_many import compare_many
-from tests.conftest import make_project
+from tests.conftest import annotations_by_text, make_project
 
 TEXT = (
     'Anna said "we will win". Mr Ben said "taxes will fall". Carl claimed the vote was rigged. '
@@ -31,15 +30,7 @@ def no_user_keymap(tmp_path, monkeypatch):
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
 
 
-def build(doc, schema, items, links):
-    ann = DocAnnotations(doc, schema)
-    ids = {}
-    for sub, label in items:
-        start = doc.text.index(sub)
-        ids[sub] = ann.add_span(start, start + len(sub), label).id
-    for head, tail in links:
-        ann.link(ids[head], ids[tail])
-    return ann
+build = annotations_by_text
 
 
 def project_of(tmp_path, annotations):

@@ -13,20 +13,14 @@ import pytest
 from reader.commands.cli import main
 from reader.files.project import Project
 from reader.formats import export, import_paths
-from tests.conftest import DATA
+from tests.conftest import DATA, spans_by_document
 from tests.formats_helpers import ANNOTATOR, build_project, full
 
 CONLL = DATA / "interop" / "conll"
 TSV = DATA / "interop" / "webanno"
 
 
-def spans_of(project: Project, annotator: str) -> dict[str, list[tuple[str, str]]]:
-    out = {}
-    for doc in project.corpus:
-        loaded = project.store.load(annotator, doc)
-        if loaded.exists:
-            out[doc.id] = sorted((s.text, s.label) for s in loaded.annotations.spans.values())
-    return out
+spans_of = spans_by_document
 
 
 def seqeval_reading(path: Path, label_studio: bool = False) -> dict[int, list[tuple[str, str]]]:

@@ -20,7 +20,7 @@ from reader.tui.article import ArticleView
 from reader.tui.dialogs import ChoiceDialog
 from reader.tui.help import HelpScreen
 from reader.tui.review_app import ReviewApp, create_review_app
-from tests.conftest import make_project
+from tests.conftest import annotations_by_text, make_project
 
 KEYMAPS = ["default", "vim", "emacs"]
 SIZE = (100, 30)
@@ -43,15 +43,7 @@ def no_user_keymap(tmp_path, monkeypatch):
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
 
 
-def build(doc, schema, items, links=()):
-    ann = DocAnnotations(doc, schema)
-    ids = {}
-    for sub, label in items:
-        start = doc.text.index(sub)
-        ids[sub] = ann.add_span(start, start + len(sub), label).id
-    for head, tail in links:
-        ann.link(ids[head], ids[tail])
-    return ann
+build = annotations_by_text
 
 
 @pytest.fixture

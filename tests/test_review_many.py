@@ -20,7 +20,7 @@ from reader.review.diff_many import compare_many, token_values
 from reader.review.many import ManyReview, open_many_review
 from reader.review.metrics import Sections, merge_extents, unitizing, unitizing_many
 from reader.tui.review_app import create_review_app
-from tests.conftest import make_project
+from tests.conftest import annotations_by_text, make_project
 
 TEXT = (
     'Police said "the detainees were beaten" on Tuesday. HRW alleged torture in Almaty. '
@@ -48,15 +48,7 @@ def no_user_keymap(tmp_path, monkeypatch):
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
 
 
-def build(doc, schema, items, links=()):
-    ann = DocAnnotations(doc, schema)
-    ids = {}
-    for sub, label in items:
-        start = doc.text.index(sub)
-        ids[sub] = ann.add_span(start, start + len(sub), label).id
-    for head, tail in links:
-        ann.link(ids[head], ids[tail])
-    return ann
+build = annotations_by_text
 
 
 @pytest.fixture
