@@ -96,7 +96,14 @@ class SpanTagger:
 
     def marginals(self, doc: DocTokens) -> list[list[tuple[float, float, float]]]:
         """Per paragraph, per token: (P(B), P(I), P(O))."""
+        return self.read(doc)[0]
+
+    def read(self, doc: DocTokens, doubt: bool = False) -> tuple[list[list[tuple[float, float, float]]], float]:
+        """The marginals and, with `doubt`, the sum over paragraphs of 1 - P(the best tag sequence)
+        (how unsure of `doc`, see the module docstring), in one pass: setting a paragraph is the
+        costly step, and a suggestion needs both."""
         out = []
+        total = 0.0
         tagger = self._tagger
         have_b, have_i = "B" in self._inside, "I" in self._inside
         for para in doc.paragraphs:
@@ -107,16 +114,9 @@ class SpanTagger:
                 inside = tagger.marginal("I", i) if have_i else 0.0
                 rows.append((b, inside, max(0.0, 1.0 - b - inside)))
             out.append(rows)
-        return out
-
-    def least_confidence(self, doc: DocTokens) -> tuple[float, int]:
-        """(sum over paragraphs of 1 - P(the best tag sequence), paragraphs): how unsure of `doc`."""
-        tagger = self._tagger
-        total = 0.0
-        for para in doc.paragraphs:
-            tagger.set(para.features)
-            total += 1.0 - tagger.probability(tagger.tag())
-        return total, len(doc.paragraphs)
+            if doubt:
+                total += 1.0 - tagger.probability(tagger.tag())
+        return out, total
 
     def tag(self, doc: DocTokens, threshold: float | None = None,
             marginals: list[list[tuple[float, float, float]]] | None = None) -> list[Tagged]:

@@ -140,12 +140,12 @@ class TrainedModel:
         """The merged suggestions for `doc` (ghost ids g1..., link ids gr1...), with confidences."""
         rules = rules if rules is not None else suggest(doc, cues or load_cues(), schema)
         tokens = featurize(doc, self.lexicon, rules.spans)
-        marginals = {label: tagger.marginals(tokens) for label, tagger in self.taggers.items()}
+        marginals, total = {}, 0.0
+        for label, tagger in self.taggers.items():
+            marginals[label], doubt = tagger.read(tokens, doubt=True)
+            total += doubt
+        count = len(tokens.paragraphs) * len(self.taggers)
         found = {label: decode(tokens, m, label, self.taggers[label].threshold) for label, m in marginals.items()}
-        total = count = 0
-        for tagger in self.taggers.values():
-            t, n = tagger.least_confidence(tokens)
-            total, count = total + t, count + n
         spans = merge(rules.spans, found, self.rule_labels, schema, self.rules_only, rules.relations)
         return self._finish(doc, tokens, spans, marginals, total / count if count else 0.0, rule_links(rules))
 
