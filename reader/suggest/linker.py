@@ -154,14 +154,23 @@ def candidate_pairs(doc: DocTokens, lexicon: Lexicon, contents: Sequence[Extent]
                     cues: Sequence[Extent] = (), rule_links: Sequence[RuleLink] = ()) -> list[tuple[int, int, list[str]]]:
     """(content index, source index, features) of every candidate pair of one document."""
     index = _Index(doc, lexicon, cues)
-    para_of = [index.paragraph(s.start) for s in sources]
+    by_paragraph: dict[int, list[int]] = {}  # so that a book's pairs stay linear in its length
+    for si, s in enumerate(sources):
+        by_paragraph.setdefault(index.paragraph(s.start), []).append(si)
+    ruled_in: dict[int, list[RuleLink]] = {}
+    for link in rule_links:  # under every paragraph its content touches
+        for p in range(index.paragraph(link[0].start), index.paragraph(max(link[0].start, link[0].end - 1)) + 1):
+            ruled_in.setdefault(p, []).append(link)
     out = []
     for ci, c in enumerate(contents):
         pc = index.paragraph(c.start)
-        near = [si for si, p in enumerate(para_of) if abs(p - pc) <= WINDOW_PARAGRAPHS]
+        near = sorted(si for p in range(pc - WINDOW_PARAGRAPHS, pc + WINDOW_PARAGRAPHS + 1) for si in by_paragraph.get(p, ()))
         group = [sources[si] for si in near]
+        last = index.paragraph(max(c.start, c.end - 1))
+        mine = list(dict.fromkeys((h, t) for p in range(pc, last + 1) for h, t in ruled_in.get(p, ())
+                                  if h.start < c.end and c.start < h.end))  # rule links whose content overlaps c
         for si in near:
-            out.append((ci, si, pair_features(index, c, sources[si], group, rule_links)))
+            out.append((ci, si, pair_features(index, c, sources[si], group, mine)))
     return out
 
 
