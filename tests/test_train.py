@@ -12,6 +12,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("sklearn_crfsuite")
 
@@ -327,3 +329,14 @@ def test_the_rules_speaker_of_a_kept_rule_claim_stays_when_the_model_missed_it()
     ruled = [(Extent(17, 39, "claim"), Extent(0, 9, "source"))]
     assert _rules_first([(0, 1, 0.7)], contents, sources, ruled) == [(0, 0, 1.0)]
     assert _rules_first([(0, 0, 0.7)], contents, sources[1:], ruled) == [(0, 0, 0.7)]  # its source is not there
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 25)), max_size=30), st.integers(0, 80), st.integers(1, 30))
+def test_the_merges_overlap_index_answers_as_a_scan_of_every_kept_span_would(kept, start, length):
+    from reader.suggest.trained import _Taken
+
+    taken = _Taken()
+    for a, n in kept:
+        taken.add(a, a + n)
+    end = start + length
+    assert taken.overlaps(start, end) == any(a < end and start < a + n for a, n in kept)

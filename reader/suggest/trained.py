@@ -23,6 +23,7 @@ probability the label's tagger gives its tokens, and for a content span the prob
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -214,6 +215,27 @@ def rule_links(rules: Suggestions) -> list[RuleLink]:
     return out
 
 
+class _Taken:
+    """Extents already kept, asked whether a new one overlaps any of them: sorted by start, so a
+    book's merge stays near linear (a scan of every kept span for each new one was quadratic)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        self.longest = max(self.longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        lo = bisect.bisect_right(self.starts, start - self.longest)  # an earlier one is too short to reach
+        hi = bisect.bisect_left(self.starts, end)
+        return any(self.ends[i] > start for i in range(lo, hi))
+
+
 def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[str],
           schema: Schema | None = None, rules_only: set[str] | frozenset[str] = frozenset(),
           rule_relations: Sequence[Relation] = ()) -> list[Merged]:
@@ -226,28 +248,31 @@ def merge(rule_spans: Sequence[Span], found: dict[str, list], rule_labels: set[s
         if s.label == "quote" or s.label in rule_labels:
             kept.append(Merged(Extent(s.start, s.end, s.label), "rules", dict(s.attrs), s.note or "suggested by rule",
                                s.fragments))
-    by_label: dict[str, list[Extent]] = {}
+    by_label: dict[str, _Taken] = {}
     for m in kept:
-        by_label.setdefault(m.extent.label, []).append(m.extent)
+        by_label.setdefault(m.extent.label, _Taken()).add(m.extent.start, m.extent.end)
     for label, spans in found.items():
         if (schema is not None and schema.label(label) is None) or label in rules_only:
             continue
-        theirs = by_label.get(label, [])
+        theirs = by_label.get(label, _Taken())
         for t in spans:
-            if not any(r.start < t.end and t.start < r.end for r in theirs):
+            if not theirs.overlaps(t.start, t.end):
                 kept.append(Merged(Extent(t.start, t.end, label), "model"))
     if "source" not in rule_labels and rule_relations:
         by_id = {s.id: s for s in rule_spans}
         kept_rule = {(m.extent.start, m.extent.end, m.extent.label) for m in kept if m.origin == "rules"}
-        sources = [m.extent for m in kept if m.extent.label == "source"]
+        sources = _Taken()
+        for m in kept:
+            if m.extent.label == "source":
+                sources.add(m.extent.start, m.extent.end)
         for r in rule_relations:
             head, tail = by_id.get(r.head), by_id.get(r.tail)
             if head is None or tail is None or (head.start, head.end, head.label) not in kept_rule:
                 continue
-            if not any(o.start < tail.end and tail.start < o.end for o in sources):
+            if not sources.overlaps(tail.start, tail.end):
                 kept.append(Merged(Extent(tail.start, tail.end, "source"), "rules", dict(tail.attrs),
                                    tail.note or "suggested by rule"))
-                sources.append(kept[-1].extent)
+                sources.add(tail.start, tail.end)
     kept.sort(key=lambda m: (m.extent.start, -m.extent.end, m.extent.label))
     return kept
 
