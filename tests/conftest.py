@@ -66,3 +66,18 @@ def spans_by_document(project: Project, annotator: str) -> dict[str, list[tuple[
         if loaded.exists:
             out[doc.id] = sorted((s.text, s.label) for s in loaded.annotations.spans.values())
     return out
+
+
+def suggested(text: str, meta: dict | None = None, cues=None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """What a reviewer sees of the rules' suggestions for `text`: (label, text) of each ghost and
+    (head text, source text) of each link; every ghost's text is the text at its offsets."""
+    from reader.core.model import Document
+    from reader.core.schema import default_schema
+    from reader.suggest.cues import load_cues
+    from reader.suggest.rules import suggest
+
+    out = suggest(Document("t", text, meta or {}), cues or load_cues(), default_schema())
+    by_id = {s.id: s for s in out.spans}
+    for s in out.spans:
+        assert text[s.start : s.end] == s.text
+    return {(s.label, s.text) for s in out.spans}, {(by_id[r.head].text, by_id[r.tail].text) for r in out.relations}

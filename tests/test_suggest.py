@@ -14,17 +14,13 @@ from reader.core.schema import default_schema
 from reader.suggest.cues import Cues, load_cues
 from reader.suggest.rules import suggest, suggest_into
 from tests import reference_seed
-from tests.conftest import SEED_ID, make_project
+from tests.conftest import SEED_ID, make_project, suggested
 
 
 def found(text: str, cues: Cues | None = None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """What a reviewer sees: (label, text) of each suggestion, and (head text, source text) of each link."""
-    out = suggest(Document("t", text), cues or load_cues(), default_schema())
-    by_id = {s.id: s for s in out.spans}
-    for s in out.spans:
-        assert text[s.start : s.end] == s.text and s.text == s.text.strip()
-    spans = {(s.label, s.text) for s in out.spans}
-    links = {(by_id[r.head].text, by_id[r.tail].text) for r in out.relations}
+    spans, links = suggested(text, cues=cues)
+    assert all(t == t.strip() for _label, t in spans)
     return spans, links
 
 
@@ -402,7 +398,7 @@ def test_suggestions_meet_the_goals_on_the_seed_reference():
 # --------------------------------------------------------------------------- any text
 
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 _PIECES = st.sampled_from([

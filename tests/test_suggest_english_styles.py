@@ -3,19 +3,9 @@ and link a user expects to see suggested (benchmarks/data/suggest-en-devel has t
 
 from __future__ import annotations
 
-from reader.core.model import Document
-from reader.core.schema import default_schema
-from reader.suggest.cues import load_cues
-from reader.suggest.rules import suggest
+from tests.conftest import suggested
 
-
-def found(text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """(label, text) of each suggestion, and (content text, source text) of each link."""
-    out = suggest(Document("t", text), load_cues(), default_schema())
-    by_id = {s.id: s for s in out.spans}
-    spans = {(s.label, s.text) for s in out.spans}
-    links = {(by_id[r.head].text, by_id[r.tail].text) for r in out.relations}
-    return spans, links
+found = suggested
 
 
 def sources(spans: set[tuple[str, str]]) -> set[str]:

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.model import Document
-from reader.core.schema import default_schema
 from reader.suggest.cues import load_cues
-from reader.suggest.rules import suggest
+from tests.conftest import suggested
 
 
 def german(text: str, **rules: bool) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(label, text) of each suggestion and (head text, source text) of each link."""
-    cues = load_cues(extra={"rules": rules}) if rules else load_cues()
-    out = suggest(Document("t", text, {"lang": "de"}), cues, default_schema())
-    by_id = {s.id: s for s in out.spans}
-    return {(s.label, s.text) for s in out.spans}, {(by_id[r.head].text, by_id[r.tail].text) for r in out.relations}
+    return suggested(text, {"lang": "de"}, load_cues(extra={"rules": rules}) if rules else None)
 
 
 @pytest.mark.parametrize(("sentence", "claim", "source"), [

@@ -16,18 +16,12 @@ from reader.core.schema import default_schema
 from reader.review.suggestion_scores import score_suggestions, side
 from reader.suggest.cues import load_cues
 from reader.suggest.rules import suggest
-from tests.conftest import REPO, make_project
+from tests.conftest import REPO, make_project, suggested
 
 OWN_PRONOUNS = {"rules": {"pronoun_sources": True}}
 
 
-def found(text: str, meta: dict | None = None, cues=None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """(label, text) of each suggestion and (head text, source text) of each link."""
-    out = suggest(Document("t", text, meta or {}), cues or load_cues(), default_schema())
-    by_id = {s.id: s for s in out.spans}
-    for s in out.spans:
-        assert text[s.start : s.end] == s.text
-    return {(s.label, s.text) for s in out.spans}, {(by_id[r.head].text, by_id[r.tail].text) for r in out.relations}
+found = suggested
 
 
 def german(text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
